@@ -1,0 +1,48 @@
+/* Every action a key can trigger, once. This one list makes the action enum,
+ * the default key bindings (keys.c), the F1 help (help.c) and the hints in the
+ * title line, so that none of them can drift from the others.
+ *
+ *   ACTION(name, default key, hint, help)
+ *
+ * hint is the short word shown next to the key in the title line; help is the
+ * sentence in the F1 screen. Both are English source strings for gettext.
+ * Extra keys for the same action (fallbacks for terminals without function
+ * keys) are listed in keys.c. Include <curses.h> before this file. */
+#ifndef CD_ACTIONS_H
+#define CD_ACTIONS_H
+
+#define CD_CTRL(c) ((c) & 0x1f)
+#define CD_KEY_ESC 27
+
+#define CD_ACTIONS(ACTION)                                                                  \
+	ACTION(HELP, KEY_F(1), N_("Help"), N_("Show the keys of this screen"))               \
+	ACTION(BACK, CD_KEY_ESC, N_("Back"), N_("Go back, close or cancel"))                 \
+	ACTION(QUIT, KEY_F(10), N_("Quit"), N_("Quit counterdesk (asks first when work is unsaved)")) \
+	ACTION(LOCK, KEY_F(12), N_("Lock"), N_("Lock the screen now"))                       \
+	ACTION(REDRAW, CD_CTRL('L'), N_("Redraw"), N_("Redraw the whole screen"))            \
+	ACTION(SUBMIT, '\r', N_("Open"), N_("Confirm: log in, unlock or open the selected entry")) \
+	ACTION(NEXT, '\t', N_("Next"), N_("Go to the next field"))                           \
+	ACTION(PREV, KEY_BTAB, N_("Previous"), N_("Go to the previous field"))               \
+	ACTION(UP, KEY_UP, N_("Up"), N_("Move to the entry or field above"))                 \
+	ACTION(DOWN, KEY_DOWN, N_("Down"), N_("Move to the entry or field below"))           \
+	ACTION(PAGE_UP, KEY_PPAGE, N_("Page up"), N_("Scroll up one page"))                  \
+	ACTION(PAGE_DOWN, KEY_NPAGE, N_("Page down"), N_("Scroll down one page"))            \
+	ACTION(FIRST, KEY_HOME, N_("Start"), N_("Go to the start of the field, or the first entry")) \
+	ACTION(LAST, KEY_END, N_("End"), N_("Go to the end of the field, or the last entry")) \
+	ACTION(LEFT, KEY_LEFT, N_("Left"), N_("Move one character left"))                    \
+	ACTION(RIGHT, KEY_RIGHT, N_("Right"), N_("Move one character right"))                \
+	ACTION(DEL_BACK, KEY_BACKSPACE, N_("Erase"), N_("Delete the character before the cursor")) \
+	ACTION(DEL_FWD, KEY_DC, N_("Delete"), N_("Delete the character under the cursor"))   \
+	ACTION(CLEAR, CD_CTRL('U'), N_("Clear"), N_("Clear the whole field"))                \
+	ACTION(YES, 'y', N_("Yes"), N_("Answer yes"))                                        \
+	ACTION(NO, 'n', N_("No"), N_("Answer no"))
+
+enum action {
+	ACT_NONE = 0,
+#define CD_ACTION_ENUM(name, key, hint, help) ACT_##name,
+	CD_ACTIONS(CD_ACTION_ENUM)
+#undef CD_ACTION_ENUM
+	ACT_COUNT
+};
+
+#endif

@@ -1,0 +1,155 @@
+#!/bin/sh
+# A private PostgreSQL cluster for the demo or the tests, on a Unix socket only.
+#   cluster.sh up DIR        create (first time), start, migrate, load demo data, write DIR/counterdesk.ini
+#   cluster.sh stop DIR      stop the server
+#   cluster.sh destroy DIR   stop and remove everything under DIR that this script made
+# PostgreSQL refuses to run as root: as root, the server runs as the postgres user.
+set -eu
+
+cmd=${1:?usage: cluster.sh up|stop|destroy DIR}
+dir=${2:?usage: cluster.sh up|stop|destroy DIR}
+top=$(cd "$(dirname "$0")/.." && pwd)
+data="$dir/pgdata"
+run="$dir/run"
+log="$dir/log"
+ini="$dir/counterdesk.ini"
+bin="$top/build/counterdesk"
+
+pgbin=""
+for v in 15 16 17; do
+	if [ -x "/usr/lib/postgresql/$v/bin/initdb" ]; then pgbin="/usr/lib/postgresql/$v/bin"; break; fi
+done
+[ -n "$pgbin" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql-15)"; exit 1; }
+
+if [ "$(id -u)" -eq 0 ]; then
+	owner=postgres
+	as_owner() { runuser -u postgres -- "$@"; }
+else
+	owner=$(id -un)
+	as_owner() { "$@"; }
+fi
+
+# Set-up runs as the cluster superuser through peer authentication.
+psql_su() { psql -X -q -v ON_ERROR_STOP=1 -h "$run" -U postgres "$@"; }
+
+running() { [ -f "$data/postmaster.pid" ] && as_owner "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
+
+create_cluster() {
+	mkdir -p "$dir"
+	chmod 755 "$dir"
+	if ! as_owner test -x "$dir"; then
+		echo "The server runs as '$owner', who cannot enter $dir."
+		echo "Move the project to a directory that user can reach (e.g. under /srv or /tmp)."
+		exit 1
+	fi
+	mkdir -p "$data" "$run" "$log"
+	chown "$owner" "$data" "$run" "$log"
+	chmod 700 "$data"
+	as_owner "$pgbin/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 \
+		--auth-local=peer --auth-host=reject >"$log/initdb.log"
+	me=$(id -un)
+	# Staff authenticate with SCRAM as in production; only the set-up
+	# superuser comes in through peer authentication, mapped from the OS
+	# users that run this script.
+	cat >"$data/pg_hba.conf" <<HBA
+# TYPE  DATABASE  USER      METHOD
+local   all       postgres  peer map=setup
+local   all       all       scram-sha-256
+HBA
+	{
+		echo "setup postgres postgres"
+		echo "setup $me postgres"
+		[ "$owner" != "$me" ] && echo "setup $owner postgres"
+		[ -n "${SUDO_USER:-}" ] && echo "setup $SUDO_USER postgres"
+		true
+	} >"$data/pg_ident.conf"
+	cat >>"$data/postgresql.conf" <<CONF
+
+# counterdesk private cluster
+listen_addresses = ''
+unix_socket_directories = '$run'
+password_encryption = 'scram-sha-256'
+lc_messages = 'C'
+max_connections = 100
+shared_buffers = 64MB
+CONF
+	if [ "${COUNTERDESK_THROWAWAY:-0}" = 1 ]; then
+		# Nothing here outlives the test run: trade durability for speed.
+		printf "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n" >>"$data/postgresql.conf"
+	fi
+	chown "$owner" "$data/pg_hba.conf" "$data/pg_ident.conf"
+}
+
+write_ini() {
+	cat >"$ini" <<INI
+; Written by scripts/cluster.sh for this private cluster. See counterdesk.ini(5).
+[database]
+conninfo = host=$run dbname=counterdesk
+
+[shared_data]
+conninfo = host=$run dbname=counterdesk_shared
+
+[crypto]
+key_file = $dir/counterdesk.key
+
+[centre]
+code = 330702001
+name = 金华市婺城区政务服务中心
+region = 330702
+
+[ui]
+language =
+idle_lock_minutes = 10
+
+[paths]
+sql = $top/sql
+forms = $top/forms
+holidays = $top/config/holidays
+INI
+}
+
+start() {
+	running && return 0
+	as_owner "$pgbin/pg_ctl" -D "$data" -l "$log/postgresql.log" -w -t 60 start >/dev/null
+}
+
+ensure_db() {
+	exists=$(psql_su -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")
+	[ "$exists" = 1 ] || psql_su -d postgres -c "CREATE DATABASE $1"
+}
+
+load_shared() {
+	ensure_db counterdesk_shared
+	loaded=$(psql_su -d counterdesk_shared -Atc "SELECT to_regclass('registry.population') IS NOT NULL")
+	if [ "$loaded" != t ]; then
+		psql_su -d counterdesk_shared -1 -f "$top/sql/shared/001_registers.sql"
+		psql_su -d counterdesk_shared -1 -f "$top/sql/shared/demo.sql"
+	fi
+}
+
+up() {
+	[ -f "$data/PG_VERSION" ] || create_cluster
+	start
+	write_ini
+	[ -f "$dir/counterdesk.key" ] || "$bin" key generate "$dir/counterdesk.key" >/dev/null
+	ensure_db counterdesk
+	load_shared
+	"$bin" --config "$ini" -U postgres db migrate
+	for f in "$top"/sql/demo/*.sql; do
+		[ -f "$f" ] && psql_su -d counterdesk -1 -f "$f"
+	done
+	echo "Cluster ready: $run (config $ini)"
+}
+
+case "$cmd" in
+up) up ;;
+stop)
+	if running; then as_owner "$pgbin/pg_ctl" -D "$data" -m fast -w stop >/dev/null; fi
+	echo "Stopped." ;;
+destroy)
+	if running; then as_owner "$pgbin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null; fi
+	rm -rf "$data" "$run" "$log" "$ini" "$dir/counterdesk.key"
+	rmdir "$dir" 2>/dev/null || true
+	echo "Removed." ;;
+*) echo "usage: cluster.sh up|stop|destroy DIR"; exit 2 ;;
+esac

@@ -1,0 +1,209 @@
+/* Global options, dispatch to the nouns, and the TUI when no command is given. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "error.h"
+#include "exitcode.h"
+#include "i18n.h"
+#include "text.h"
+#include "tui.h"
+#include "util.h"
+
+#ifndef CD_VERSION
+#define CD_VERSION "0.1.0"
+#endif
+
+struct noun {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+};
+
+static const struct noun nouns[] = {
+	{ "check", cmd_check, N_("validate an identity number, credit code or phone number") },
+	{ "key", cmd_key, N_("make the key file that protects personal data") },
+	{ "db", cmd_db, N_("apply database migrations and show their status") },
+	{ "dept", cmd_dept, N_("add and list departments (admins)") },
+	{ "staff", cmd_staff, N_("add, disable and list staff accounts (admins)") },
+	{ "audit", cmd_audit, N_("verify the hash chain of the audit log") },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, _("Usage: counterdesk [--config FILE] [-U LOGIN] [--json] [NOUN VERB [OPTIONS]]\n"
+		     "With no command, opens the workbench.\n\nCommands:\n"));
+	for (size_t i = 0; i < ARRAY_SIZE(nouns); i++) {
+		fputs("  ", f);
+		cd_print_padded(f, nouns[i].name, 8);
+		fprintf(f, "%s\n", _(nouns[i].summary));
+	}
+	fprintf(f, _("\nGlobal options:\n"
+		     "  --config FILE  configuration (else $COUNTERDESK_CONFIG, else /etc/counterdesk/counterdesk.ini)\n"
+		     "  -U LOGIN       log in as LOGIN (else $PGUSER, else the OS user)\n"
+		     "  --json         print data as JSON\n"
+		     "  -h, --help     this help; 'counterdesk NOUN --help' for a command\n"
+		     "  --version      print the version\n"
+		     "\nExit status: 0 success, 1 the answer is no, 2 usage error,\n"
+		     "69 database unreachable, 77 refused for lack of rights, 78 configuration error.\n"));
+}
+
+bool cli_is_help(const char *arg)
+{
+	return arg && (!strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help"));
+}
+
+int cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("counterdesk: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CD_EXIT_USAGE;
+}
+
+int cli_fail(const struct cd_error *err)
+{
+	char buf[1200];
+
+	fprintf(stderr, "counterdesk: %s\n", cd_error_text(err, buf, sizeof(buf)));
+	return cd_error_exit(err);
+}
+
+int cli_config(struct cli *cli)
+{
+	char err[1024];
+
+	if (cli->cfg)
+		return 0;
+	if (cd_config_load(cd_config_path(cli->config_arg), &cli->cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "counterdesk: %s\n", err);
+		return CD_EXIT_CONFIG;
+	}
+	i18n_init(cli->cfg->language);
+	return 0;
+}
+
+int cli_connect(struct cli *cli)
+{
+	struct cd_error err;
+	int rc = cli_config(cli);
+
+	if (rc || cli->db)
+		return rc;
+	cli->db = cd_db_open(cli->cfg->db_conninfo, cli->user, NULL, "counterdesk-cli", &err);
+	if (!cli->db && cd_error_needs_password(&err)) {
+		char prompt[160];
+		char *pw;
+
+		snprintf(prompt, sizeof(prompt), _("Password for %s: "),
+			 cli->user ? cli->user : (getenv("PGUSER") ? getenv("PGUSER") : _("you")));
+		pw = cd_read_password(prompt);
+		if (pw) {
+			cli->db = cd_db_open(cli->cfg->db_conninfo, cli->user, pw, "counterdesk-cli", &err);
+			sodium_memzero(pw, strlen(pw));
+			free(pw);
+		}
+	}
+	return cli->db ? 0 : cli_fail(&err);
+}
+
+/* --json may stand anywhere; take it out so the nouns need not parse it. */
+static int strip_json(int argc, char **argv, bool *json)
+{
+	int out = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "--json"))
+			*json = true;
+		else
+			argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+static int run_tui(struct cli *cli)
+{
+	int rc = cli_config(cli);
+
+	if (rc)
+		return rc;
+	if (cd_crypto_init() != 0) {
+		fputs("counterdesk: libsodium could not start\n", stderr);
+		return CD_EXIT_SOFTWARE;
+	}
+	return tui_run(cli->cfg, cli->user);
+}
+
+int cli_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { 0 };
+	int c, rc = CD_EXIT_USAGE;
+
+	i18n_init(NULL);
+	argc = strip_json(argc, argv, &cli.json);
+	opterr = 0;
+	/* '+': stop at the noun, whose options are its own. */
+	while ((c = getopt_long(argc, argv, "+c:U:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			cli.config_arg = optarg;
+			break;
+		case 'U':
+			cli.user = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return CD_EXIT_OK;
+		case 'V':
+			printf("counterdesk %s\n", CD_VERSION);
+			return CD_EXIT_OK;
+		default:
+			usage(stderr);
+			return cli_usage(_("unknown option '%s'"), argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		rc = run_tui(&cli);
+		goto out;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(nouns); i++) {
+		if (!strcmp(argv[optind], nouns[i].name)) {
+			rc = nouns[i].run(&cli, argc - optind, argv + optind);
+			goto out;
+		}
+	}
+	if (cli_is_help(argv[optind])) {
+		usage(stdout);
+		return CD_EXIT_OK;
+	}
+	usage(stderr);
+	rc = cli_usage(_("unknown command '%s'"), argv[optind]);
+out:
+	cd_db_close(&cli.db);
+	cd_config_free(&cli.cfg);
+	return rc;
+}

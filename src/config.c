@@ -1,0 +1,273 @@
+/* Reading counterdesk.ini with iniparser, checked against one table of keys so
+ * that the documentation (counterdesk.ini(5)), the defaults and the checks
+ * cannot drift apart. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <iniparser/iniparser.h>
+
+#include "config.h"
+#include "i18n.h"
+#include "util.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#ifndef DATADIR
+#define DATADIR "/usr/local/share"
+#endif
+
+enum key_type {
+	KEY_TEXT,     /* any non-empty text */
+	KEY_CONNINFO, /* libpq string without a password */
+	KEY_REGION,   /* six digits */
+	KEY_LANGUAGE, /* "", zh_CN, en */
+	KEY_MINUTES,  /* 0..1440 */
+};
+
+struct key_spec {
+	const char *section;
+	const char *key;
+	enum key_type type;
+	int required;
+	const char *fallback; /* used when absent and not required */
+	size_t text_offset;   /* where a text value goes */
+};
+
+#define TEXT_AT(field) offsetof(struct cd_config, field)
+
+static const struct key_spec keys[] = {
+	{ "database", "conninfo", KEY_CONNINFO, 1, NULL, TEXT_AT(db_conninfo) },
+	{ "shared_data", "conninfo", KEY_CONNINFO, 1, NULL, TEXT_AT(shared_conninfo) },
+	{ "crypto", "key_file", KEY_TEXT, 1, NULL, TEXT_AT(key_file) },
+	{ "centre", "code", KEY_TEXT, 1, NULL, TEXT_AT(centre_code) },
+	{ "centre", "name", KEY_TEXT, 1, NULL, TEXT_AT(centre_name) },
+	{ "centre", "region", KEY_REGION, 1, NULL, TEXT_AT(region_code) },
+	{ "ui", "language", KEY_LANGUAGE, 0, "", TEXT_AT(language) },
+	{ "ui", "idle_lock_minutes", KEY_MINUTES, 0, "10", 0 },
+	{ "paths", "sql", KEY_TEXT, 0, DATADIR "/counterdesk/sql", TEXT_AT(sql_dir) },
+	{ "paths", "forms", KEY_TEXT, 0, DATADIR "/counterdesk/forms", TEXT_AT(forms_dir) },
+	{ "paths", "holidays", KEY_TEXT, 0, DATADIR "/counterdesk/holidays", TEXT_AT(holidays_dir) },
+};
+
+const char *cd_config_path(const char *explicit_path)
+{
+	const char *env = getenv("COUNTERDESK_CONFIG");
+
+	if (explicit_path && *explicit_path)
+		return explicit_path;
+	if (env && *env)
+		return env;
+	return SYSCONFDIR "/counterdesk/counterdesk.ini";
+}
+
+/* iniparser reports syntax errors through a global callback; keep the first. */
+static char parse_error[512];
+
+static int capture_parse_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (parse_error[0])
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(parse_error, sizeof(parse_error), fmt, ap);
+	va_end(ap);
+	/* Its messages span lines; keep them on one. */
+	for (char *p = parse_error; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return 0;
+}
+
+static const struct key_spec *find_key(const char *section, const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].key, key))
+			return &keys[i];
+	return NULL;
+}
+
+static int section_known(const char *section)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(keys[i].section, section))
+			return 1;
+	return 0;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* Returns NULL when the value is acceptable, else what was expected. */
+static const char *check_value(const struct key_spec *k, const char *v, int *minutes)
+{
+	char *end;
+	long n;
+
+	switch (k->type) {
+	case KEY_TEXT:
+		return *v ? NULL : _("a non-empty value");
+	case KEY_CONNINFO:
+		if (!*v)
+			return _("a libpq connection string, e.g. host=/var/run/postgresql dbname=counterdesk");
+		if (strstr(v, "password"))
+			return _("a connection string without a password (use ~/.pgpass or PGPASSWORD)");
+		return NULL;
+	case KEY_REGION:
+		return all_digits(v, 6) ? NULL : _("a 6-digit region code (GB/T 2260), e.g. 330702");
+	case KEY_LANGUAGE:
+		if (!*v || !strcmp(v, "zh_CN") || !strcmp(v, "en"))
+			return NULL;
+		return _("zh_CN, en, or empty to follow the locale");
+	case KEY_MINUTES:
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || end == v || *end || n < 0 || n > 1440)
+			return _("a whole number of minutes from 0 (never lock) to 1440");
+		*minutes = (int)n;
+		return NULL;
+	}
+	return NULL;
+}
+
+static void fail(char *err, size_t errlen, const char *path, const char *section,
+		 const char *key, const char *what)
+{
+	if (key)
+		snprintf(err, errlen, _("%s: [%s] %s: expected %s"), path, section, key, what);
+	else if (section)
+		snprintf(err, errlen, _("%s: [%s]: %s"), path, section, what);
+	else
+		snprintf(err, errlen, "%s: %s", path, what);
+}
+
+/* Every section and key in the file must be one we know: a misspelt key
+ * silently ignored is a setting the admin believes is in force. */
+static int check_unknown(dictionary *d, const char *path, char *err, size_t errlen)
+{
+	int nsec = iniparser_getnsec(d);
+
+	for (int s = 0; s < nsec; s++) {
+		const char *sec = iniparser_getsecname(d, s);
+		int nkeys = iniparser_getsecnkeys(d, sec);
+		const char **names;
+
+		if (!section_known(sec)) {
+			fail(err, errlen, path, sec, NULL, _("unknown section"));
+			return -1;
+		}
+		if (nkeys <= 0)
+			continue;
+		names = xcalloc((size_t)nkeys, sizeof(*names));
+		iniparser_getseckeys(d, sec, names);
+		for (int k = 0; k < nkeys; k++) {
+			const char *colon = strchr(names[k], ':');
+			if (!find_key(sec, colon ? colon + 1 : names[k])) {
+				snprintf(err, errlen, _("%s: [%s] %s: unknown key"), path, sec,
+					 colon ? colon + 1 : names[k]);
+				free(names);
+				return -1;
+			}
+		}
+		free(names);
+	}
+	return 0;
+}
+
+int cd_config_load(const char *path, struct cd_config **out, char *err, size_t errlen)
+{
+	struct cd_config *cfg;
+	dictionary *d;
+	FILE *probe;
+	char full[128];
+
+	*out = NULL;
+	probe = fopen(path, "r");
+	if (!probe) {
+		snprintf(err, errlen, _("%s: cannot read the configuration file: %s"),
+			 path, strerror(errno));
+		return -1;
+	}
+	fclose(probe);
+
+	parse_error[0] = '\0';
+	iniparser_set_error_callback(capture_parse_error);
+	d = iniparser_load(path);
+	if (!d) {
+		snprintf(err, errlen, _("%s: not a valid INI file: %s"), path, parse_error);
+		return -1;
+	}
+	if (check_unknown(d, path, err, errlen) < 0) {
+		iniparser_freedict(d);
+		return -1;
+	}
+
+	cfg = xcalloc(1, sizeof(*cfg));
+	cfg->path = xstrdup(path);
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		const struct key_spec *k = &keys[i];
+		const char *v, *bad;
+		int minutes = 10;
+
+		snprintf(full, sizeof(full), "%s:%s", k->section, k->key);
+		v = iniparser_getstring(d, full, NULL);
+		if (!v) {
+			if (k->required) {
+				fail(err, errlen, path, k->section, k->key,
+				     _("a value (this key is required)"));
+				goto bad;
+			}
+			v = k->fallback;
+		}
+		bad = check_value(k, v, &minutes);
+		if (bad) {
+			fail(err, errlen, path, k->section, k->key, bad);
+			goto bad;
+		}
+		if (k->type == KEY_MINUTES)
+			cfg->idle_lock_minutes = minutes;
+		else
+			*(char **)((char *)cfg + k->text_offset) = xstrdup(v);
+	}
+	iniparser_freedict(d);
+	*out = cfg;
+	return 0;
+bad:
+	iniparser_freedict(d);
+	cd_config_free(&cfg);
+	return -1;
+}
+
+void cd_config_free(struct cd_config **cfgp)
+{
+	struct cd_config *cfg = *cfgp;
+
+	if (!cfg)
+		return;
+	free(cfg->path);
+	free(cfg->db_conninfo);
+	free(cfg->shared_conninfo);
+	free(cfg->key_file);
+	free(cfg->centre_code);
+	free(cfg->centre_name);
+	free(cfg->region_code);
+	free(cfg->language);
+	free(cfg->sql_dir);
+	free(cfg->forms_dir);
+	free(cfg->holidays_dir);
+	free(cfg);
+	*cfgp = NULL;
+}

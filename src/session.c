@@ -1,0 +1,111 @@
+/* Logging a staff member in and keeping the session alive. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "i18n.h"
+#include "session.h"
+#include "util.h"
+
+static void copy_field(char *dst, size_t n, const PGresult *res, int col)
+{
+	snprintf(dst, n, "%s", PQgetisnull(res, 0, col) ? "" : PQgetvalue(res, 0, col));
+}
+
+/* Fills who from a row of (login, full_name, role, dept_code, dept_name, window_no). */
+static void read_identity(const PGresult *res, struct cd_identity *who)
+{
+	copy_field(who->login, sizeof(who->login), res, 0);
+	copy_field(who->full_name, sizeof(who->full_name), res, 1);
+	copy_field(who->role, sizeof(who->role), res, 2);
+	copy_field(who->dept_code, sizeof(who->dept_code), res, 3);
+	copy_field(who->dept_name, sizeof(who->dept_name), res, 4);
+	who->window_no = PQgetisnull(res, 0, 5) ? 0 : atoi(PQgetvalue(res, 0, 5));
+}
+
+struct cd_session *cd_session_login(const struct cd_config *cfg, const char *login,
+				    const char *password, int window,
+				    struct cd_error *err)
+{
+	char appname[64], winbuf[16];
+	const char *params[1];
+	struct cd_session *s;
+	struct cd_db *db;
+	PGresult *res;
+
+	/* pg_stat_activity then shows who sits at which window. */
+	if (window > 0)
+		snprintf(appname, sizeof(appname), "counterdesk window %d", window);
+	else
+		snprintf(appname, sizeof(appname), "counterdesk");
+	db = cd_db_open(cfg->db_conninfo, login, password, appname, err);
+	if (!db)
+		return NULL;
+
+	snprintf(winbuf, sizeof(winbuf), "%d", window);
+	params[0] = window > 0 ? winbuf : NULL;
+	res = cd_db_exec(db, "SELECT login, full_name, role, dept_code, dept_name, window_no"
+			     " FROM api.session_start($1::int)", 1, params, err);
+	if (!res) {
+		cd_db_close(&db);
+		return NULL;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		cd_db_close(&db);
+		cd_error_set(err, CD_ERR_NOPERM, "You are not an active staff member", NULL);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->cfg = cfg;
+	s->db = db;
+	read_identity(res, &s->who);
+	PQclear(res);
+	return s;
+}
+
+void cd_session_free(struct cd_session **sp)
+{
+	struct cd_session *s = *sp;
+
+	if (!s)
+		return;
+	cd_db_close(&s->db);
+	free(s);
+	*sp = NULL;
+}
+
+bool cd_session_alive(struct cd_session *s)
+{
+	return cd_db_poll(s->db);
+}
+
+int cd_session_socket(struct cd_session *s)
+{
+	return cd_db_socket(s->db);
+}
+
+bool cd_session_reconnect(struct cd_session *s, struct cd_error *err)
+{
+	return cd_db_reconnect(s->db, err);
+}
+
+const char *cd_role_label(const char *role)
+{
+	static const struct {
+		const char *role, *label;
+	} labels[] = {
+		{ "clerk", N_("Window clerk") },
+		{ "helper", N_("Green-channel helper") },
+		{ "reviewer", N_("Back-office reviewer") },
+		{ "supervisor", N_("Supervisor") },
+		{ "admin", N_("Administrator") },
+		{ "kiosk", N_("Kiosk") },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
+		if (!strcmp(labels[i].role, role))
+			return _(labels[i].label);
+	return role;
+}
