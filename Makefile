@@ -51,34 +51,40 @@ deps:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -O2 $(HARDEN),$(ALL_CFLAGS)) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "CC (asan) $<"
+	@$(CC) $(filter-out -O2 $(HARDEN),$(ALL_CFLAGS)) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libcore.a: $(CORE_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/libcore-asan.a: $(ASAN_CORE_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/libscreens.a: $(SCREENS_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
+# The core's CLI starts the TUI and the screens call the core: link as a group.
 $(BUILD)/counterdesk: $(BUILD)/obj/src/main.o $(BUILD)/libscreens.a $(BUILD)/libcore.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL) $^ $(LIBS) -o $@
+	@echo "LD $@"
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL) $< -Wl,--start-group $(BUILD)/libscreens.a $(BUILD)/libcore.a -Wl,--end-group $(LIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL) $< $(BUILD)/libcore.a $(LIBS) -lcmocka -o $@
+	@echo "LD $@"
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL) $< $(BUILD)/libcore.a $(LIBS) -lcmocka -o $@
 
 $(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/libcore-asan.a
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -O2 $(HARDEN),$(ALL_CFLAGS)) $(SAN_CFLAGS) $< $(BUILD)/libcore-asan.a $(LIBS) -lcmocka -o $@
+	@echo "LD (asan) $@"
+	@$(CC) $(filter-out -O2 $(HARDEN),$(ALL_CFLAGS)) $(SAN_CFLAGS) $< $(BUILD)/libcore-asan.a $(LIBS) -lcmocka -o $@
 
 $(BUILD)/locale/%/LC_MESSAGES/counterdesk.mo: po/%.po
 	@mkdir -p $(dir $@)

@@ -211,7 +211,7 @@ static bool utf8_terminal(void)
 	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 }
 
-static void key_name(int code, bool meta, char *buf, size_t len)
+static void describe_key(int code, bool meta, char *buf, size_t len)
 {
 	bool u = utf8_terminal();
 
@@ -261,7 +261,7 @@ static void append_name(char *buf, size_t len, const char *name)
 	snprintf(buf + used, len - used, "%s%s", used ? ", " : "", name);
 }
 
-void keys_describe(enum action a, char *buf, size_t len)
+void keys_describe(enum action a, bool text_screen, char *buf, size_t len)
 {
 	char name[32];
 
@@ -270,12 +270,14 @@ void keys_describe(enum action a, char *buf, size_t len)
 	buf[0] = '\0';
 	if (a <= ACT_NONE || a >= ACT_COUNT)
 		return;
-	key_name(actions[a].key, false, name, sizeof(name));
+	describe_key(actions[a].key, false, name, sizeof(name));
 	append_name(buf, len, name);
 	for (size_t i = 0; i < ARRAY_SIZE(extra); i++) {
 		if (extra[i].act != a)
 			continue;
-		key_name(extra[i].code, extra[i].meta, name, sizeof(name));
+		if (text_screen && !extra[i].meta && is_printable(extra[i].code))
+			continue;
+		describe_key(extra[i].code, extra[i].meta, name, sizeof(name));
 		append_name(buf, len, name);
 	}
 	/* Esc + digit stands for the function key with that number. */
@@ -292,7 +294,7 @@ void keys_first(enum action a, char *buf, size_t len)
 		return;
 	buf[0] = '\0';
 	if (a > ACT_NONE && a < ACT_COUNT)
-		key_name(actions[a].key, false, buf, len);
+		describe_key(actions[a].key, false, buf, len);
 }
 
 const char *action_hint(enum action a)

@@ -27,8 +27,9 @@ enum action keys_action(const struct key *k, bool text_focus);
 /* A character to insert into a text field, or 0 when k is not one. */
 wchar_t keys_char(const struct key *k);
 
-/* All keys bound to a, for the help screen: "F1, Ctrl-G, ?". */
-void keys_describe(enum action a, char *buf, size_t len);
+/* All keys bound to a, for the help screen: "F1, Ctrl-G, ?". With
+ * text_screen, keys that are text in a field ('?') are left out. */
+void keys_describe(enum action a, bool text_screen, char *buf, size_t len);
 /* The first key bound to a, for the hints in the title line: "F1". */
 void keys_first(enum action a, char *buf, size_t len);
 

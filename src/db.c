@@ -88,6 +88,12 @@ static void result_error(struct cd_db *db, const PGresult *res, struct cd_error 
 	snprintf(err->sqlstate, sizeof(err->sqlstate), "%s", state ? state : "");
 }
 
+static void ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 struct cd_db *cd_db_open(const char *conninfo, const char *user,
 			 const char *password, const char *application_name,
 			 struct cd_error *err)
@@ -117,6 +123,8 @@ struct cd_db *cd_db_open(const char *conninfo, const char *user,
 		free(db);
 		return NULL;
 	}
+	/* NOTICEs ("already exists, skipping") are for psql users, not clerks. */
+	PQsetNoticeProcessor(db->conn, ignore_notice, NULL);
 	db->user = xstrdup(PQuser(db->conn));
 	cd_error_clear(err);
 	return db;

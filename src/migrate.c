@@ -79,7 +79,7 @@ static int list_files(const char *dir, struct cd_migration_list *out, struct cd_
 		}
 		m = &out->items[out->count++];
 		memset(m, 0, sizeof(*m));
-		snprintf(m->name, sizeof(m->name), "%s", e->d_name);
+		memcpy(m->name, e->d_name, strlen(e->d_name) + 1); /* length checked above */
 		sha256_hex(text, len, m->sha256);
 		m->state = CD_MIGRATION_PENDING;
 		free(text);

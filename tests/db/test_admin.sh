@@ -7,7 +7,7 @@ as() { # as LOGIN counterdesk-args...   (password <login>-demo)
 	login=$1; shift
 	PGPASSWORD="$login-demo" "$bin" -U "$login" "$@"
 }
-su_psql() { psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
+su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
 d=$(mktemp -d "$COUNTERDESK_TMP/admin.XXXXXX")
 
 # --- migrations

@@ -1,0 +1,205 @@
+/* The home screen: the menu of what this role does. Entries that later
+ * versions fill in are shown, marked, and say so when opened: the menu
+ * shows the shape of the work without pretending it is there. */
+#include <stdio.h>
+#include <string.h>
+
+#include "draw.h"
+#include "i18n.h"
+#include "screen.h"
+#include "session.h"
+#include "util.h"
+
+struct entry {
+	const char *label; /* N_() */
+	const char *about; /* N_() */
+	const struct screen_ops *screen; /* NULL: comes later */
+};
+
+#define ENTRY_CALL { N_("Call next ticket"), N_("Call the next visitor in the queue to this window; green-channel tickets come first."), NULL }
+#define ENTRY_APPLY { N_("New integrated application"), N_("One form, one window, all departments: accept an integrated application."), NULL }
+#define ENTRY_DRAFTS { N_("Drafts"), N_("Applications saved on the way and not yet submitted."), NULL }
+#define ENTRY_CASES { N_("Cases"), N_("Find cases by number, applicant or date and print receipts again."), NULL }
+#define ENTRY_GREEN { N_("Green channel log"), N_("Log an assisted session for an elderly or disabled visitor: needs, help given, follow-up."), NULL }
+#define ENTRY_TASKS { N_("Task queue"), N_("Claim and review the tasks routed to your department."), NULL }
+#define ENTRY_LOOKUP { N_("Case lookup"), N_("Look up any case of the centre and its history."), NULL }
+#define ENTRY_DASH { N_("Live dashboard"), N_("Queues, windows, overdue tasks, sync failures and ratings as they happen."), NULL }
+#define ENTRY_REPORTS { N_("Reports"), N_("Daily and monthly figures for the centre."), NULL }
+#define ENTRY_STAFF { N_("Staff"), N_("Staff accounts, roles and windows."), NULL }
+#define ENTRY_DEPTS { N_("Departments"), N_("Departments and the service items they handle."), NULL }
+#define ENTRY_AUDIT { N_("Audit"), N_("Browse the audit log and verify its chain."), NULL }
+
+static const struct entry clerk_menu[] = { ENTRY_CALL, ENTRY_APPLY, ENTRY_DRAFTS, ENTRY_CASES };
+static const struct entry helper_menu[] = { ENTRY_CALL, ENTRY_APPLY, ENTRY_DRAFTS, ENTRY_CASES, ENTRY_GREEN };
+static const struct entry reviewer_menu[] = { ENTRY_TASKS, ENTRY_LOOKUP };
+static const struct entry supervisor_menu[] = { ENTRY_DASH, ENTRY_REPORTS, ENTRY_LOOKUP };
+static const struct entry admin_menu[] = { ENTRY_STAFF, ENTRY_DEPTS, ENTRY_AUDIT };
+
+static const struct {
+	const char *role;
+	const struct entry *entries;
+	size_t n;
+} menus[] = {
+	{ "clerk", clerk_menu, ARRAY_SIZE(clerk_menu) },
+	{ "helper", helper_menu, ARRAY_SIZE(helper_menu) },
+	{ "reviewer", reviewer_menu, ARRAY_SIZE(reviewer_menu) },
+	{ "supervisor", supervisor_menu, ARRAY_SIZE(supervisor_menu) },
+	{ "admin", admin_menu, ARRAY_SIZE(admin_menu) },
+};
+
+struct home_state {
+	const struct entry *entries;
+	size_t n, sel;
+};
+
+static void home_enter(struct tui *t, void *st, const void *arg)
+{
+	struct home_state *s = st;
+	const struct cd_identity *who = tui_who(t);
+
+	(void)arg;
+	for (size_t i = 0; who && i < ARRAY_SIZE(menus); i++) {
+		if (!strcmp(menus[i].role, who->role)) {
+			s->entries = menus[i].entries;
+			s->n = menus[i].n;
+		}
+	}
+}
+
+static void home_draw(struct tui *t, void *st, WINDOW *w)
+{
+	struct home_state *s = st;
+	const struct cd_identity *who = tui_who(t);
+	int wd = getmaxx(w), h = getmaxy(w);
+	int box_w = wd - 4 < 76 ? wd - 4 : 76, box_x = 2, box_y = 4, box_h, label_w = 0;
+	char line[512], window[64];
+	const char *later = _("coming later");
+	int later_w = draw_width(later) + 2;
+
+	if (!who)
+		return;
+	snprintf(line, sizeof(line), _("Welcome, %s"), who->full_name[0] ? who->full_name : who->login);
+	wattrset(w, draw_attr(ROLE_HEADING));
+	draw_text(w, 1, 2, wd - 4, line);
+	wattrset(w, A_NORMAL);
+	if (who->window_no > 0)
+		snprintf(window, sizeof(window), _("Window %d"), who->window_no);
+	else
+		snprintf(window, sizeof(window), "%s", _("No window"));
+	snprintf(line, sizeof(line), "%s \xc2\xb7 %s%s%s \xc2\xb7 %s", cd_role_label(who->role),
+		 who->dept_name[0] ? who->dept_name : "", who->dept_name[0] ? " \xc2\xb7 " : "",
+		 who->login, window);
+	draw_text(w, 2, 2, wd - 4, line);
+
+	if (!s->n) {
+		draw_wrap(w, box_y, 2, wd - 4, 3,
+			  _("This account has no screens in the workbench. Use the commands (counterdesk --help)."), true);
+		return;
+	}
+	box_h = (int)s->n + 2;
+	if (box_y + box_h > h)
+		box_h = h - box_y;
+	draw_box(w, box_y, box_x, box_h, box_w, _("Menu"));
+	for (size_t i = 0; i < s->n; i++) {
+		int lw = draw_width(_(s->entries[i].label));
+		if (lw > label_w)
+			label_w = lw;
+	}
+	for (size_t i = 0; i < s->n && (int)i < box_h - 2; i++) {
+		const struct entry *e = &s->entries[i];
+		int y = box_y + 1 + (int)i, x = box_x + 2, inner = box_w - 4;
+		attr_t a = i == s->sel ? draw_attr(ROLE_SELECTED) : A_NORMAL;
+
+		if (!e->screen)
+			a |= draw_attr(ROLE_DIM);
+		wattrset(w, a);
+		draw_fill(w, y, x - 1, inner + 2);
+		snprintf(line, sizeof(line), "%zu", i + 1);
+		draw_text(w, y, x, 3, line);
+		draw_text(w, y, x + 3, inner - 3 - later_w, _(e->label));
+		if (!e->screen)
+			draw_text(w, y, x + inner - later_w + 2, later_w - 2, later);
+		wattrset(w, A_NORMAL);
+	}
+	if (s->sel < s->n) {
+		wattrset(w, A_NORMAL);
+		draw_wrap(w, box_y + box_h + 1, 4, box_w - 4, h - (box_y + box_h + 1),
+			  _(s->entries[s->sel].about), true);
+	}
+}
+
+static void open_entry(struct tui *t, struct home_state *s, size_t i)
+{
+	const struct entry *e;
+
+	if (i >= s->n)
+		return;
+	s->sel = i;
+	e = &s->entries[i];
+	if (e->screen)
+		tui_push(t, e->screen, NULL);
+	else
+		tui_message(t, MSG_INFO, _("\"%s\" is not available yet: it comes in a later version of counterdesk."),
+			    _(e->label));
+}
+
+static enum screen_result home_key(struct tui *t, void *st, enum action a, const struct key *k)
+{
+	struct home_state *s = st;
+
+	switch (a) {
+	case ACT_UP:
+	case ACT_PREV:
+		if (s->sel > 0)
+			s->sel--;
+		return SCR_DONE;
+	case ACT_DOWN:
+	case ACT_NEXT:
+		if (s->sel + 1 < s->n)
+			s->sel++;
+		return SCR_DONE;
+	case ACT_FIRST:
+	case ACT_PAGE_UP:
+		s->sel = 0;
+		return SCR_DONE;
+	case ACT_LAST:
+	case ACT_PAGE_DOWN:
+		s->sel = s->n ? s->n - 1 : 0;
+		return SCR_DONE;
+	case ACT_SUBMIT:
+		open_entry(t, s, s->sel);
+		return SCR_DONE;
+	case ACT_BACK:
+		tui_message(t, MSG_INFO, "%s", _("This is the home screen. F10 quits."));
+		return SCR_DONE;
+	case ACT_NONE:
+		if (!k->is_key && !k->meta && k->ch >= '1' && k->ch <= '9') {
+			open_entry(t, s, (size_t)(k->ch - '1'));
+			return SCR_DONE;
+		}
+		return SCR_PASS;
+	default:
+		return SCR_PASS;
+	}
+}
+
+static const enum action home_keys[] = {
+	ACT_UP, ACT_DOWN, ACT_FIRST, ACT_LAST, ACT_SUBMIT, ACT_NONE,
+};
+
+static const struct hint home_hints[] = {
+	{ ACT_SUBMIT, N_("Open") },
+	{ ACT_LOCK, NULL },
+	{ ACT_NONE, NULL },
+};
+
+const struct screen_ops home_screen = {
+	.name = N_("Home"),
+	.state_size = sizeof(struct home_state),
+	.keys = home_keys,
+	.hints = home_hints,
+	.help_extra = N_("1 to 9 open the entry with that number."),
+	.enter = home_enter,
+	.draw = home_draw,
+	.key = home_key,
+};
