@@ -12,7 +12,7 @@ DESTDIR  ?=
 
 CC       ?= cc
 BUILD    := build
-PKGS     := libpq libsodium ncursesw
+PKGS     := libpq libsodium ncursesw jansson
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

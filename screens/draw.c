@@ -289,10 +289,16 @@ int draw_wrap(WINDOW *w, int y, int x, int cols, int max_rows, const char *s, bo
 
 void draw_box(WINDOW *w, int y, int x, int h, int wd, const char *title)
 {
+	int clear = x + wd < getmaxx(w) ? wd + 1 : wd;
+
 	if (h < 2 || wd < 2)
 		return;
-	for (int r = 1; r < h - 1; r++)
-		draw_fill(w, y + r, x + 1, wd - 2);
+	/* Blank the whole area first, one column more on the right: a wide
+	 * character underneath that the border would cut in half goes away
+	 * whole, and the line-drawing calls never meet half a character
+	 * (whline over one blanks the cell before it: our corner). */
+	for (int r = 0; r < h; r++)
+		draw_fill(w, y + r, x, clear);
 	mvwaddch(w, y, x, ACS_ULCORNER);
 	mvwhline(w, y, x + 1, ACS_HLINE, wd - 2);
 	mvwaddch(w, y, x + wd - 1, ACS_URCORNER);

@@ -101,7 +101,9 @@ static int next_char(WINDOW *w)
 
 	if (r == OK)
 		return (int)c;
-	return -1; /* nothing pending, or a KEY_ code: neither continues a sequence */
+	if (r == KEY_CODE_YES)
+		ungetch((int)c); /* a whole key of its own: read it next time */
+	return -1;
 }
 
 /* Finishes "Esc [" or "Esc O" sequences that terminfo did not describe:

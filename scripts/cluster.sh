@@ -101,6 +101,13 @@ region = 330702
 language =
 idle_lock_minutes = 10
 
+[intake]
+commitment_days = 5
+
+[print]
+command =
+directory = $dir/receipts
+
 [paths]
 sql = $top/sql
 forms = $top/forms

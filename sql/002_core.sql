@@ -69,17 +69,20 @@ CREATE TABLE core.operation (
 -- Who is calling. Identity is session_user (the login the connection
 -- authenticated as; SET ROLE does not change it, and only a superuser can
 -- change it with SET SESSION AUTHORIZATION) looked up in core.staff, never a
--- setting or a parameter the client controls.
-
--- The caller's staff row, active or not; NULL when the login is not staff.
--- Meant for row-level-security policies and views ("a reviewer sees the
--- tasks of their department"): policies on session_user, see 002 header.
-CREATE FUNCTION core.current_staff() RETURNS core.staff
-	LANGUAGE sql STABLE
-	SET search_path = pg_catalog, core, pg_temp
-AS $$
-	SELECT s FROM core.staff s WHERE s.login = session_user
-$$;
+-- setting or a parameter the client controls. Inside an api function
+-- current_user is cd_owner; session_user is still the staff member.
+--
+-- Row-level security for the api views: a view owned by cd_owner reads its
+-- tables with cd_owner's rights, so the base table gets ENABLE and FORCE ROW
+-- LEVEL SECURITY and policies keyed on session_user. Write the look-up as a
+-- sub-select in the policy, e.g.
+--   USING (dept_code = (SELECT s.dept_code FROM core.staff s
+--                       WHERE s.login = session_user AND s.active))
+-- Tables in a policy's sub-select are read with the view owner's rights, but
+-- a function called in a policy or view runs as the staff member and would
+-- need EXECUTE on it (staff have no rights on core), so do not call core
+-- functions there. The sub-select runs once per query, and a disabled member
+-- sees nothing, even on a connection opened before.
 
 -- The caller's staff row if the caller is active staff; refuses otherwise.
 CREATE FUNCTION core.actor() RETURNS core.staff

@@ -167,6 +167,8 @@ static void say(char *err, size_t errlen, const char *fmt, ...)
 /* iniparser reports syntax errors through a global callback; keep the first. */
 static char parse_error[512];
 
+static int capture_parse_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static int capture_parse_error(const char *fmt, ...)
 {
 	va_list ap;

@@ -24,6 +24,8 @@ static int migrate(struct cli *cli)
 	if (cd_migrate_apply(cli->db, cli->cfg->sql_dir, &n, cli->json ? NULL : say_applied,
 			     NULL, &err) < 0)
 		return cli_fail(&err);
+	if (cd_migrate_configure(cli->db, cli->cfg, &err) < 0)
+		return cli_fail(&err);
 	if (cli->json)
 		printf("{\"applied\":%zu}\n", n);
 	else if (n == 0)

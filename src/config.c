@@ -28,6 +28,8 @@ enum key_type {
 	KEY_REGION,   /* six digits */
 	KEY_LANGUAGE, /* "", zh_CN, en */
 	KEY_MINUTES,  /* 0..1440 */
+	KEY_DAYS,     /* 1..30 working days */
+	KEY_ANY,      /* any text, empty allowed */
 };
 
 struct key_spec {
@@ -36,23 +38,26 @@ struct key_spec {
 	enum key_type type;
 	int required;
 	const char *fallback; /* used when absent and not required */
-	size_t text_offset;   /* where a text value goes */
+	size_t offset;        /* where the value goes: char * or int */
 };
 
-#define TEXT_AT(field) offsetof(struct cd_config, field)
+#define AT(field) offsetof(struct cd_config, field)
 
 static const struct key_spec keys[] = {
-	{ "database", "conninfo", KEY_CONNINFO, 1, NULL, TEXT_AT(db_conninfo) },
-	{ "shared_data", "conninfo", KEY_CONNINFO, 1, NULL, TEXT_AT(shared_conninfo) },
-	{ "crypto", "key_file", KEY_TEXT, 1, NULL, TEXT_AT(key_file) },
-	{ "centre", "code", KEY_TEXT, 1, NULL, TEXT_AT(centre_code) },
-	{ "centre", "name", KEY_TEXT, 1, NULL, TEXT_AT(centre_name) },
-	{ "centre", "region", KEY_REGION, 1, NULL, TEXT_AT(region_code) },
-	{ "ui", "language", KEY_LANGUAGE, 0, "", TEXT_AT(language) },
-	{ "ui", "idle_lock_minutes", KEY_MINUTES, 0, "10", 0 },
-	{ "paths", "sql", KEY_TEXT, 0, DATADIR "/counterdesk/sql", TEXT_AT(sql_dir) },
-	{ "paths", "forms", KEY_TEXT, 0, DATADIR "/counterdesk/forms", TEXT_AT(forms_dir) },
-	{ "paths", "holidays", KEY_TEXT, 0, DATADIR "/counterdesk/holidays", TEXT_AT(holidays_dir) },
+	{ "database", "conninfo", KEY_CONNINFO, 1, NULL, AT(db_conninfo) },
+	{ "shared_data", "conninfo", KEY_CONNINFO, 1, NULL, AT(shared_conninfo) },
+	{ "crypto", "key_file", KEY_TEXT, 1, NULL, AT(key_file) },
+	{ "centre", "code", KEY_TEXT, 1, NULL, AT(centre_code) },
+	{ "centre", "name", KEY_TEXT, 1, NULL, AT(centre_name) },
+	{ "centre", "region", KEY_REGION, 1, NULL, AT(region_code) },
+	{ "ui", "language", KEY_LANGUAGE, 0, "", AT(language) },
+	{ "ui", "idle_lock_minutes", KEY_MINUTES, 0, "10", AT(idle_lock_minutes) },
+	{ "paths", "sql", KEY_TEXT, 0, DATADIR "/counterdesk/sql", AT(sql_dir) },
+	{ "paths", "forms", KEY_TEXT, 0, DATADIR "/counterdesk/forms", AT(forms_dir) },
+	{ "paths", "holidays", KEY_TEXT, 0, DATADIR "/counterdesk/holidays", AT(holidays_dir) },
+	{ "intake", "commitment_days", KEY_DAYS, 0, "5", AT(commitment_days) },
+	{ "print", "command", KEY_ANY, 0, "", AT(print_command) },
+	{ "print", "directory", KEY_TEXT, 0, "/var/lib/counterdesk/receipts", AT(print_directory) },
 };
 
 const char *cd_config_path(const char *explicit_path)
@@ -69,6 +74,7 @@ const char *cd_config_path(const char *explicit_path)
 /* iniparser reports syntax errors through a global callback; keep the first. */
 static char parse_error[512];
 
+__attribute__((format(printf, 1, 2)))
 static int capture_parse_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -112,7 +118,7 @@ static int all_digits(const char *s, size_t n)
 }
 
 /* Returns NULL when the value is acceptable, else what was expected. */
-static const char *check_value(const struct key_spec *k, const char *v, int *minutes)
+static const char *check_value(const struct key_spec *k, const char *v, int *number)
 {
 	char *end;
 	long n;
@@ -120,6 +126,15 @@ static const char *check_value(const struct key_spec *k, const char *v, int *min
 	switch (k->type) {
 	case KEY_TEXT:
 		return *v ? NULL : _("a non-empty value");
+	case KEY_ANY:
+		return NULL;
+	case KEY_DAYS:
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || end == v || *end || n < 1 || n > 30)
+			return _("a whole number of working days from 1 to 30");
+		*number = (int)n;
+		return NULL;
 	case KEY_CONNINFO:
 		if (!*v)
 			return _("a libpq connection string, e.g. host=/var/run/postgresql dbname=counterdesk");
@@ -137,7 +152,7 @@ static const char *check_value(const struct key_spec *k, const char *v, int *min
 		n = strtol(v, &end, 10);
 		if (errno || end == v || *end || n < 0 || n > 1440)
 			return _("a whole number of minutes from 0 (never lock) to 1440");
-		*minutes = (int)n;
+		*number = (int)n;
 		return NULL;
 	}
 	return NULL;
@@ -220,7 +235,7 @@ int cd_config_load(const char *path, struct cd_config **out, char *err, size_t e
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		const struct key_spec *k = &keys[i];
 		const char *v, *bad;
-		int minutes = 10;
+		int number = 0;
 
 		snprintf(full, sizeof(full), "%s:%s", k->section, k->key);
 		v = iniparser_getstring(d, full, NULL);
@@ -232,15 +247,15 @@ int cd_config_load(const char *path, struct cd_config **out, char *err, size_t e
 			}
 			v = k->fallback;
 		}
-		bad = check_value(k, v, &minutes);
+		bad = check_value(k, v, &number);
 		if (bad) {
 			fail(err, errlen, path, k->section, k->key, bad);
 			goto bad;
 		}
-		if (k->type == KEY_MINUTES)
-			cfg->idle_lock_minutes = minutes;
+		if (k->type == KEY_MINUTES || k->type == KEY_DAYS)
+			*(int *)((char *)cfg + k->offset) = number;
 		else
-			*(char **)((char *)cfg + k->text_offset) = xstrdup(v);
+			*(char **)((char *)cfg + k->offset) = xstrdup(v);
 	}
 	iniparser_freedict(d);
 	*out = cfg;
@@ -268,6 +283,8 @@ void cd_config_free(struct cd_config **cfgp)
 	free(cfg->sql_dir);
 	free(cfg->forms_dir);
 	free(cfg->holidays_dir);
+	free(cfg->print_command);
+	free(cfg->print_directory);
 	free(cfg);
 	*cfgp = NULL;
 }

@@ -286,3 +286,28 @@ char *cd_db_scram_verifier(struct cd_db *db, const char *login,
 	PQfreemem(v);
 	return copy;
 }
+
+int cd_conninfo_split(const char *conninfo, char **host, char **port, char **dbname,
+		      char **user, struct cd_error *err)
+{
+	char *msg = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &msg);
+
+	*host = *port = *dbname = *user = NULL;
+	if (!opts) {
+		cd_error_set(err, CD_ERR_CONFIG, "Not a valid connection string", "%s",
+			     msg ? msg : conninfo);
+		PQfreemem(msg);
+		return -1;
+	}
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		char **dst = !strcmp(o->keyword, "host") ? host :
+			     !strcmp(o->keyword, "port") ? port :
+			     !strcmp(o->keyword, "dbname") ? dbname :
+			     !strcmp(o->keyword, "user") ? user : NULL;
+		if (dst)
+			*dst = xstrdup(o->val ? o->val : "");
+	}
+	PQconninfoFree(opts);
+	return 0;
+}

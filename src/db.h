@@ -46,6 +46,11 @@ bool cd_db_exec_script(struct cd_db *db, const char *script, struct cd_error *er
 char *cd_db_scram_verifier(struct cd_db *db, const char *login,
 			   const char *password, struct cd_error *err);
 
+/* Splits a libpq connection string into host, port, dbname and user (each
+ * malloc'd, "" when absent). Returns -1 with err when it does not parse. */
+int cd_conninfo_split(const char *conninfo, char **host, char **port, char **dbname,
+		      char **user, struct cd_error *err);
+
 bool cd_db_connected(struct cd_db *db);
 /* Checks the socket without blocking (consumes input, notices a closed
  * connection). Returns true while connected. */

@@ -46,6 +46,13 @@ struct cd_strlist {
 	size_t n;
 };
 
+/* "when = FIELD=VALUE|VALUE": applies only while the enum field FIELD holds
+ * one of the values. field is NULL for "always". */
+struct cd_condition {
+	char *field;
+	struct cd_strlist values;
+};
+
 /* A heading of the form under which fields are shown ([group.KEY]). */
 struct cd_item_group {
 	char *key;
@@ -79,6 +86,7 @@ struct cd_item_field {
 	char *prefill_by;          /* key of the idno/uscc field to look up by, or NULL */
 	char *group;               /* key of a [group.KEY] */
 	struct cd_strlist send_to; /* department codes that receive the value */
+	struct cd_condition when;  /* shown (and required) only then */
 	int line;
 };
 
@@ -92,6 +100,7 @@ struct cd_item_material {
 	char *note_zh;             /* form and copies, for the one-time notice; may be NULL */
 	char *note_en;
 	struct cd_strlist send_to;
+	struct cd_condition when;  /* needed only then (e.g. one kind of retirement) */
 	int line;
 };
 

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "config.h"
 #include "db.h"
 #include "i18n.h"
 #include "migrate.h"
@@ -237,4 +238,42 @@ const char *cd_migration_state_text(enum cd_migration_state s)
 		return N_("applied, file missing");
 	}
 	return "";
+}
+
+int cd_migrate_configure(struct cd_db *db, const struct cd_config *cfg, struct cd_error *err)
+{
+	char *host, *port, *dbname, *user;
+	char days[16];
+	const char *p[8];
+	PGresult *res;
+	int defined;
+
+	res = cd_db_exec(db, "SELECT to_regprocedure('core.configure(text,text,text,text,text,text,text,integer)')"
+			     " IS NOT NULL", 0, NULL, err);
+	if (!res)
+		return -1;
+	defined = !strcmp(PQgetvalue(res, 0, 0), "t");
+	PQclear(res);
+	if (!defined)
+		return 0;
+	if (cd_conninfo_split(cfg->shared_conninfo, &host, &port, &dbname, &user, err) < 0)
+		return -1;
+	snprintf(days, sizeof(days), "%d", cfg->commitment_days);
+	p[0] = cfg->centre_code;
+	p[1] = cfg->centre_name;
+	p[2] = cfg->region_code;
+	p[3] = host;
+	p[4] = port;
+	p[5] = dbname;
+	p[6] = user;
+	p[7] = days;
+	res = cd_db_exec(db, "SELECT core.configure($1, $2, $3, $4, $5, $6, $7, $8::int)", 8, p, err);
+	free(host);
+	free(port);
+	free(dbname);
+	free(user);
+	if (!res)
+		return -1;
+	PQclear(res);
+	return 0;
 }

@@ -36,6 +36,12 @@ int cd_migrate_status(struct cd_db *db, const char *dir, struct cd_migration_lis
 int cd_migrate_apply(struct cd_db *db, const char *dir, size_t *applied,
 		     void (*on_apply)(const char *name, void *arg), void *arg,
 		     struct cd_error *err);
+struct cd_config;
+/* Hands the settings the database needs from the configuration (centre code,
+ * name and region; the shared-data server; the 容缺 period) to
+ * core.configure, once the migrations that define it are applied. */
+int cd_migrate_configure(struct cd_db *db, const struct cd_config *cfg, struct cd_error *err);
+
 void cd_migration_list_free(struct cd_migration_list *list);
 const char *cd_migration_state_text(enum cd_migration_state s);
 
