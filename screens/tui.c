@@ -394,12 +394,8 @@ static void handle_key(struct tui *t, const struct key *k)
 		t->body_dirty = t->bars_dirty = true;
 		return;
 	}
-	if (t->too_small) {
-		/* Nothing to see: only quitting works until the terminal grows. */
-		if (a == ACT_QUIT)
-			tui_request_quit(t);
-		return;
-	}
+	/* Keys still count while the terminal is too small to show anything:
+	 * what is typed just after a resize must not be lost. */
 	clear_message(t);
 	if (f && f->ops->key && f->ops->key(t, f->st, a, k) == SCR_DONE) {
 		t->body_dirty = true;
@@ -532,6 +528,13 @@ static void teardown(struct tui *t)
 		tui_pop(t);
 	reap(t);
 	delete_windows(t);
+	/* Terminals without an alternate screen (vt100, the console) would
+	 * otherwise keep the last screen, names included, after we are gone. */
+	if (term_screen && !isendwin()) {
+		werase(stdscr);
+		wnoutrefresh(stdscr);
+		doupdate();
+	}
 	restore_terminal();
 	if (term_screen) {
 		delscreen(term_screen);

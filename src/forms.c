@@ -817,17 +817,6 @@ static void condition_free(struct cd_condition *w)
 	list_free(&w->values);
 }
 
-static char *file_stem(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	char *stem = xstrdup(base ? base + 1 : path);
-	size_t n = strlen(stem);
-
-	if (n > 4 && !strcmp(stem + n - 4, ".ini"))
-		stem[n - 4] = '\0';
-	return stem;
-}
-
 static void parse_item(struct ctx *c, size_t si)
 {
 	struct cd_item *it = c->item;
@@ -837,19 +826,10 @@ static void parse_item(struct ctx *c, size_t si)
 	it->line = c->sc.secs[si].line;
 	it->code_line = key_line(c, si, "code");
 	it->code = get_text(c, si, "code");
-	if (it->code) {
-		char *stem = file_stem(c->path);
-
-		if (!is_code(it->code))
-			ERR(c, it->code_line,
-			    _("code '%s' must be lower-case letters, digits and _, starting with a letter (at most %d)"),
-			    it->code, CODE_MAX);
-		else if (strcmp(it->code, stem))
-			ERR(c, it->code_line,
-			    _("code '%s' does not match the file name: name the file %s.ini"),
-			    it->code, it->code);
-		free(stem);
-	}
+	if (it->code && !is_code(it->code))
+		ERR(c, it->code_line,
+		    _("code '%s' must be lower-case letters, digits and _, starting with a letter (at most %d)"),
+		    it->code, CODE_MAX);
 	if (key_line(c, si, "version")) {
 		const char *v = value(c, si, "version");
 		const char *p = v;
@@ -1064,6 +1044,9 @@ static void parse_material(struct ctx *c, size_t si, const char *name)
 		}
 		m->check = *v == 'b' ? CD_CHECK_BENEFIT : CD_CHECK_LICENCE;
 		m->check_type = xstrdup(type);
+	} else if (!strcmp(v, "benefit") || !strcmp(v, "licence")) {
+		ERR(c, key_line(c, si, "check"),
+		    _("check '%s' needs a type: %s:TYPE (e.g. licence:marriage, benefit:subsistence)"), v, v);
 	} else {
 		ERR(c, key_line(c, si, "check"),
 		    _("check must be none, identity, enterprise, benefit:TYPE or licence:TYPE, not '%s'"),
@@ -1232,6 +1215,8 @@ static void check_steps(struct ctx *c)
 	for (size_t i = 0; c->have_departments && i < it->departments.n; i++) {
 		size_t s;
 
+		if (!is_dept_code(it->departments.v[i]))
+			continue; /* already reported */
 		for (s = 0; s < it->nsteps && (!it->steps[s].dept ||
 					      strcmp(it->steps[s].dept, it->departments.v[i])); s++)
 			;
@@ -1354,6 +1339,20 @@ static void check_file(struct ctx *c)
 		check_item(c);
 }
 
+/* Top to bottom, as a person fixes them; errors on one line keep the order
+ * they were found in (insertion sort is stable, and a file has few). */
+static void sort_errors(struct cd_form_errors *errs, size_t from)
+{
+	for (size_t i = from + 1; i < errs->n; i++) {
+		struct cd_form_error e = errs->v[i];
+		size_t j = i;
+
+		for (; j > from && errs->v[j - 1].line > e.line; j--)
+			errs->v[j] = errs->v[j - 1];
+		errs->v[j] = e;
+	}
+}
+
 struct cd_item *cd_item_load(const char *path, struct cd_form_errors *errs)
 {
 	struct ctx c = { .path = path, .errs = errs };
@@ -1391,6 +1390,7 @@ struct cd_item *cd_item_load(const char *path, struct cd_form_errors *errs)
 	free(c.kind);
 	scan_free(&c.sc);
 	iniparser_freedict(c.d);
+	sort_errors(errs, before);
 	if (errs->n != before)
 		cd_item_free(&c.item);
 	return c.item;
