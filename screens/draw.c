@@ -287,6 +287,11 @@ int draw_wrap(WINDOW *w, int y, int x, int cols, int max_rows, const char *s, bo
 	return rows;
 }
 
+const char *draw_dot(void)
+{
+	return utf8_locale() ? " \xc2\xb7 " : " - ";
+}
+
 void draw_box(WINDOW *w, int y, int x, int h, int wd, const char *title)
 {
 	int clear = x + wd < getmaxx(w) ? wd + 1 : wd;

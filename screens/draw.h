@@ -54,6 +54,8 @@ void draw_fill(WINDOW *w, int y, int x, int cols);
  * y, at most max_rows rows; returns the rows used. With draw false only
  * counts. */
 int draw_wrap(WINDOW *w, int y, int x, int cols, int max_rows, const char *s, bool draw);
+/* " · " between parts of a line (" - " where the terminal is not UTF-8). */
+const char *draw_dot(void);
 /* A box with a title in the top border. */
 void draw_box(WINDOW *w, int y, int x, int h, int wd, const char *title);
 

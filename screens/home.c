@@ -86,9 +86,8 @@ static void home_draw(struct tui *t, void *st, WINDOW *w)
 		snprintf(window, sizeof(window), _("Window %d"), who->window_no);
 	else
 		snprintf(window, sizeof(window), "%s", _("No window"));
-	snprintf(line, sizeof(line), "%s \xc2\xb7 %s%s%s \xc2\xb7 %s", cd_role_label(who->role),
-		 who->dept_name[0] ? who->dept_name : "", who->dept_name[0] ? " \xc2\xb7 " : "",
-		 who->login, window);
+	snprintf(line, sizeof(line), "%s%s%s%s%s%s%s", cd_role_label(who->role), draw_dot(),
+		 who->dept_name, who->dept_name[0] ? draw_dot() : "", who->login, draw_dot(), window);
 	draw_text(w, 2, 2, wd - 4, line);
 
 	if (!s->n) {

@@ -1,6 +1,7 @@
 /* The login screen: who you are, your password, where you sit. */
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #include <sodium.h>
 
@@ -21,6 +22,7 @@ struct login_state {
 	int focus;
 	struct throttle th;
 	bool waiting; /* the last tick saw a pause running */
+	char error[768]; /* why the last try failed, shown under the box */
 };
 
 static const char *const labels[F_COUNT] = {
@@ -55,7 +57,7 @@ static void login_draw(struct tui *t, void *st, WINDOW *w)
 	struct login_state *s = st;
 	const struct cd_config *cfg = tui_config(t);
 	int h = getmaxy(w), wd = getmaxx(w);
-	int box_w = 64, box_h = 9, lab = 0, top, left, fx, fw, wait;
+	int box_w = 64, box_h = 9, lab = 0, top, left, fx, fw, wait, y;
 	char line[256];
 
 	for (int i = 0; i < F_COUNT; i++) {
@@ -80,39 +82,46 @@ static void login_draw(struct tui *t, void *st, WINDOW *w)
 	fx = left + 3 + lab + 2;
 	fw = box_w - (fx - left) - 3;
 	for (int i = 0; i < F_COUNT; i++) {
-		int y = top + 2 + i, cols = i == F_WINDOW ? 5 : fw, cur;
+		int row = top + 2 + i, cols = i == F_WINDOW ? 5 : fw, cur;
 		wattrset(w, s->focus == i ? A_BOLD : A_NORMAL);
-		draw_text(w, y, left + 3, lab, _(labels[i]));
+		draw_text(w, row, left + 3, lab, _(labels[i]));
 		wattrset(w, A_NORMAL);
-		cur = field_draw(&s->fields[i], w, y, fx, cols, s->focus == i);
+		cur = field_draw(&s->fields[i], w, row, fx, cols, s->focus == i);
 		if (i == F_WINDOW)
-			draw_text(w, y, fx + cols + 2, box_w - (fx - left) - cols - 5,
+			draw_text(w, row, fx + cols + 2, box_w - (fx - left) - cols - 5,
 				  _("empty: your usual window"));
 		if (s->focus == i && wait == 0)
-			tui_cursor(t, y, fx + cur);
+			tui_cursor(t, row, fx + cur);
 	}
 	wattrset(w, draw_attr(ROLE_DIM));
 	draw_text(w, top + 6, left + 3, box_w - 6,
 		  _("Enter: log in   Tab: next field   F1: help   F10: quit"));
 	wattrset(w, A_NORMAL);
 
+	y = top + box_h + 1;
 	if (wait > 0) {
 		snprintf(line, sizeof(line),
 			 ngettext("Too many failed attempts. Please wait %d second before the next try.",
 				  "Too many failed attempts. Please wait %d seconds before the next try.", wait),
 			 wait);
 		wattrset(w, draw_attr(ROLE_ERROR));
-		draw_wrap(w, top + box_h + 1, left, box_w, 2, line, true);
+		y += draw_wrap(w, y, left, box_w, 2, line, true);
 		wattrset(w, A_NORMAL);
-		draw_wrap(w, top + box_h + 3, left, box_w, 2,
-			  _("Keys are ignored until then (F10 still quits)."), true);
-	} else if (s->th.failures > 0) {
+		draw_wrap(w, y, left, box_w, 2, _("Keys are ignored until then (F10 still quits)."), true);
+		return;
+	}
+	if (s->error[0]) {
+		wattrset(w, draw_attr(ROLE_ERROR));
+		y += draw_wrap(w, y, left, box_w, 3, s->error, true);
+		wattrset(w, A_NORMAL);
+	}
+	if (s->th.failures > 0) {
 		snprintf(line, sizeof(line),
 			 ngettext("%d failed attempt in a row. After %d the screen waits before the next try.",
 				  "%d failed attempts in a row. After %d the screen waits before the next try.",
 				  s->th.failures),
 			 s->th.failures, THROTTLE_FAILURES);
-		draw_wrap(w, top + box_h + 1, left, box_w, 2, line, true);
+		draw_wrap(w, y, left, box_w, 2, line, true);
 	}
 }
 
@@ -172,6 +181,7 @@ static void submit(struct tui *t, struct login_state *s)
 		return;
 	}
 
+	s->error[0] = '\0';
 	tui_message(t, MSG_INFO, "%s", _("Connecting to the database…"));
 	tui_flush(t);
 	cd_error_clear(&err);
@@ -185,7 +195,20 @@ static void submit(struct tui *t, struct login_state *s)
 	}
 	sodium_memzero(password, sizeof(password));
 	cd_error_text(&err, text, sizeof(text));
-	tui_message(t, MSG_ERROR, "%s", text);
+	/* Under the box, where there is room for libpq's whole sentence. */
+	{
+		size_t n = 0;
+		for (const char *p = text; *p && n + 1 < sizeof(s->error); p++) {
+			char c = (*p == '\n' || *p == '\t') ? ' ' : *p;
+			if (c == ' ' && (n == 0 || s->error[n - 1] == ' '))
+				continue; /* libpq's lines, joined with one space */
+			s->error[n++] = c;
+		}
+		while (n && s->error[n - 1] == ' ')
+			n--;
+		s->error[n] = '\0';
+	}
+	tui_message(t, MSG_INFO, "%s", "");
 	if (err.kind == CD_ERR_AUTH || err.kind == CD_ERR_NOPERM)
 		throttle_failed(&s->th);
 	s->focus = F_PASSWORD;
@@ -220,6 +243,11 @@ static enum screen_result login_key(struct tui *t, void *st, enum action a, cons
 			submit(t, s);
 		return SCR_DONE;
 	default:
+		if (s->focus == F_WINDOW && a == ACT_NONE && keys_char(k) &&
+		    !iswdigit((wint_t)keys_char(k)) && !(keys_char(k) >= 0xFF10 && keys_char(k) <= 0xFF19)) {
+			tui_message(t, MSG_ERROR, "%s", _("The window number is digits only."));
+			return SCR_DONE;
+		}
 		return field_key(&s->fields[s->focus], a, k) ? SCR_DONE : SCR_PASS;
 	}
 }

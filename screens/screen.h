@@ -40,7 +40,7 @@ struct screen_ops {
 	void (*enter)(struct tui *t, void *st, const void *arg);
 	void (*draw)(struct tui *t, void *st, WINDOW *w);
 	enum screen_result (*key)(struct tui *t, void *st, enum action a, const struct key *k);
-	bool (*tick)(struct tui *t, void *st);   /* once a second; true = redraw */
+	bool (*tick)(struct tui *t, void *st);   /* at least once a second; true = redraw */
 	void (*leave)(struct tui *t, void *st);
 	bool (*has_unsaved)(const struct tui *t, const void *st);
 	bool (*text_focus)(const void *st);      /* the cursor is in a text field */

@@ -45,8 +45,8 @@ bool statusbar_update(struct tui *t, WINDOW *w, bool force)
 			snprintf(window, sizeof(window), _("Window %d"), who->window_no);
 		else
 			snprintf(window, sizeof(window), "%s", _("No window"));
-		snprintf(staff, sizeof(staff), "%s \xc2\xb7 %s",
-			 who->full_name[0] ? who->full_name : who->login, cd_role_label(who->role));
+		snprintf(staff, sizeof(staff), "%s%s%s", who->full_name[0] ? who->full_name : who->login,
+			 draw_dot(), cd_role_label(who->role));
 	} else {
 		window[0] = '\0';
 		snprintf(staff, sizeof(staff), "%s", _("Not logged in"));
@@ -119,9 +119,10 @@ bool titlebar_update(struct tui *t, WINDOW *w, const struct screen_ops *top, boo
 	char keyname[32];
 
 	if (top && top == &help_screen && below)
-		snprintf(title, sizeof(title), "counterdesk \xc2\xb7 %s \xc2\xb7 %s", _(top->name), _(below->name));
+		snprintf(title, sizeof(title), "counterdesk%s%s%s%s", draw_dot(), _(top->name), draw_dot(),
+			 _(below->name));
 	else
-		snprintf(title, sizeof(title), "counterdesk \xc2\xb7 %s", top ? _(top->name) : "");
+		snprintf(title, sizeof(title), "counterdesk%s%s", draw_dot(), top ? _(top->name) : "");
 	snprintf(sig, sizeof(sig), "%d|%p|%s", cols, (const void *)top, title);
 	if (!force && strcmp(sig, last) == 0)
 		return false;

@@ -42,6 +42,10 @@ struct tui {
 	struct cd_session *session;
 	char pwhash[CD_PWHASH_LEN];
 	bool have_hash;
+	/* The password between login and hashing it, one loop turn later:
+	 * the home screen is drawn first, argon2id's ~70 ms comes after. */
+	char pending_pw[1024];
+	bool pw_pending;
 
 	enum conn_state conn;
 	double next_check, next_reconnect;
@@ -195,11 +199,24 @@ void tui_logged_in(struct tui *t, struct cd_session *s, const char *password)
 	t->session = s;
 	t->conn = CONN_OK;
 	t->next_check = tui_now() + 1;
-	t->have_hash = cd_pwhash(password, t->pwhash) == CD_CRYPTO_OK;
+	t->have_hash = false;
+	t->pw_pending = true; /* an empty pending_pw fails to hash: the lock says it is off */
+	if (strlen(password) < sizeof(t->pending_pw))
+		memcpy(t->pending_pw, password, strlen(password) + 1);
 	while (t->depth)
 		tui_pop(t);
 	tui_push(t, &home_screen, NULL);
 	clear_message(t);
+}
+
+/* Keeps only the argon2id hash of the password, for the idle lock. */
+static void hash_password(struct tui *t)
+{
+	if (!t->pw_pending)
+		return;
+	t->have_hash = t->pending_pw[0] && cd_pwhash(t->pending_pw, t->pwhash) == CD_CRYPTO_OK;
+	sodium_memzero(t->pending_pw, sizeof(t->pending_pw));
+	t->pw_pending = false;
 	if (!t->have_hash)
 		tui_message(t, MSG_ERROR, "%s",
 			    _("The idle lock is off: the password could not be kept for unlocking."));
@@ -423,7 +440,7 @@ static void read_keys(struct tui *t)
 	}
 }
 
-/* ---- once a second ---- */
+/* ---- the clock, the idle lock, the connection ---- */
 
 static void watch_connection(struct tui *t, bool readable, double now)
 {
@@ -455,7 +472,8 @@ static void watch_connection(struct tui *t, bool readable, double now)
 	}
 }
 
-static void every_second(struct tui *t, bool db_readable)
+/* Each turn of the loop, so at least once a second. */
+static void periodic(struct tui *t, bool db_readable)
 {
 	double now = tui_now();
 
@@ -491,6 +509,7 @@ static void loop(struct tui *t)
 		int r;
 
 		render(t);
+		hash_password(t);
 		if (dbfd >= 0) {
 			fds[1].fd = dbfd;
 			fds[1].events = POLLIN;
@@ -501,16 +520,15 @@ static void loop(struct tui *t)
 			t->exit_code = CD_EXIT_SOFTWARE;
 			break;
 		}
-		if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) &&
-		    !(fds[0].revents & POLLIN)) {
+		/* EINTR is usually SIGWINCH: ncurses has a KEY_RESIZE waiting. */
+		read_keys(t);
+		if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
 			t->exit_code = CD_EXIT_OK; /* the terminal went away */
 			break;
 		}
-		/* EINTR is usually SIGWINCH: ncurses has a KEY_RESIZE waiting. */
-		read_keys(t);
 		if (n == 2 && r > 0 && fds[1].revents)
 			db_readable = true;
-		every_second(t, db_readable);
+		periodic(t, db_readable);
 	}
 }
 
@@ -542,6 +560,7 @@ static void teardown(struct tui *t)
 	}
 	cd_session_free(&t->session);
 	sodium_memzero(t->pwhash, sizeof(t->pwhash));
+	sodium_memzero(t->pending_pw, sizeof(t->pending_pw));
 }
 
 static long idle_seconds(const struct cd_config *cfg)

@@ -35,6 +35,7 @@ static const struct noun nouns[] = {
 	{ "dept", cmd_dept, N_("add and list departments (admins)") },
 	{ "staff", cmd_staff, N_("add, disable and list staff accounts (admins)") },
 	{ "audit", cmd_audit, N_("verify the hash chain of the audit log") },
+	{ "forms", cmd_forms, N_("check, show and load service-item files") },
 };
 
 static void usage(FILE *f)

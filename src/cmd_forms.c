@@ -14,7 +14,6 @@
 
 /* Also in cli.h once the noun is in the table there; a repeated prototype is
  * harmless, a missing one fails -Wmissing-prototypes. */
-int cmd_forms(struct cli *cli, int argc, char **argv);
 
 static void help(FILE *f)
 {

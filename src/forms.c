@@ -120,7 +120,10 @@ const char *cd_applicant_kind_name(enum cd_applicant_kind a)
 #define BIT(t) (1u << (t))
 
 /* The register columns a field may be pre-filled from, and the field types
- * each can fill. applicant columns depend on who applies. */
+ * each can fill; applicant columns depend on who applies. They are what
+ * docs/intake.md says the applicant record (api.applicant_candidates) and the
+ * registries (api.registry_person, api.registry_enterprise) return:
+ * legal_rep_idno is legal_rep_id there, established_date registered_on. */
 struct column {
 	enum cd_prefill_source source;
 	const char *name;
@@ -137,22 +140,14 @@ static const struct column columns[] = {
 	{ CD_PREFILL_APPLICANT, "uscc", BIT(CD_FIELD_USCC), ENTERPRISE },
 	{ CD_PREFILL_APPLICANT, "phone", BIT(CD_FIELD_PHONE), PERSON | ENTERPRISE },
 	{ CD_PREFILL_APPLICANT, "address", BIT(CD_FIELD_ADDRESS), PERSON | ENTERPRISE },
-	{ CD_PREFILL_APPLICANT, "legal_rep_name", BIT(CD_FIELD_TEXT), ENTERPRISE },
-	{ CD_PREFILL_APPLICANT, "legal_rep_idno", BIT(CD_FIELD_IDNO), ENTERPRISE },
 	{ CD_PREFILL_POPULATION, "name", BIT(CD_FIELD_TEXT), 0 },
 	{ CD_PREFILL_POPULATION, "sex", BIT(CD_FIELD_ENUM) | BIT(CD_FIELD_TEXT), 0 },
 	{ CD_PREFILL_POPULATION, "birth_date", BIT(CD_FIELD_DATE), 0 },
-	{ CD_PREFILL_POPULATION, "ethnicity", BIT(CD_FIELD_ENUM) | BIT(CD_FIELD_TEXT), 0 },
 	{ CD_PREFILL_POPULATION, "address", BIT(CD_FIELD_ADDRESS), 0 },
 	{ CD_PREFILL_ENTERPRISE, "name", BIT(CD_FIELD_TEXT), 0 },
-	{ CD_PREFILL_ENTERPRISE, "uscc", BIT(CD_FIELD_USCC), 0 },
-	{ CD_PREFILL_ENTERPRISE, "type", BIT(CD_FIELD_ENUM) | BIT(CD_FIELD_TEXT), 0 },
-	{ CD_PREFILL_ENTERPRISE, "legal_rep_name", BIT(CD_FIELD_TEXT), 0 },
 	{ CD_PREFILL_ENTERPRISE, "legal_rep_idno", BIT(CD_FIELD_IDNO), 0 },
 	{ CD_PREFILL_ENTERPRISE, "address", BIT(CD_FIELD_ADDRESS), 0 },
-	{ CD_PREFILL_ENTERPRISE, "registered_capital", BIT(CD_FIELD_MONEY), 0 },
 	{ CD_PREFILL_ENTERPRISE, "established_date", BIT(CD_FIELD_DATE), 0 },
-	{ CD_PREFILL_ENTERPRISE, "business_scope", BIT(CD_FIELD_TEXT), 0 },
 };
 
 /* ---- the text scan --------------------------------------------------- */
@@ -168,7 +163,12 @@ struct scan_key {
 	int sec; /* -1 before any section */
 	char *name;
 	int line;
-	int cut; /* an unquoted ; or # in the value: iniparser drops the rest */
+	int cut; /* iniparser drops part of the value: CUT_* */
+};
+
+enum {
+	CUT_COMMENT = 1, /* an unquoted ; or # starts a comment */
+	CUT_AFTER_QUOTE, /* text after the closing quote */
 };
 
 struct scan {
@@ -260,7 +260,18 @@ static void scan_text(struct scan *sc, const char *text)
 			k->sec = (int)sc->nsecs - 1;
 			k->name = xstrdup(s);
 			k->line = lineno;
-			k->cut = *v != '"' && *v != '\'' && strpbrk(v, ";#") != NULL;
+			if (*v == '"' || *v == '\'') {
+				/* iniparser keeps what is inside the quotes and
+				 * drops the rest of the line. */
+				const char *close = strchr(v + 1, *v);
+				const char *rest = close ? close + 1 : "";
+
+				while (isspace((unsigned char)*rest))
+					rest++;
+				k->cut = *rest && *rest != ';' && *rest != '#' ? CUT_AFTER_QUOTE : 0;
+			} else {
+				k->cut = strpbrk(v, ";#") ? CUT_COMMENT : 0;
+			}
 		}
 		free(line);
 	}
@@ -305,10 +316,10 @@ static int syntax_error(const char *fmt, ...)
 	free(where);
 	if (line <= 0 || line > 1000000000)
 		line = 0;
-	if (strstr(msg, "too long"))
+	if (!strncmp(msg, "iniparser: input line too long", 30))
 		add_error(syntax_errs, syntax_path, (int)line,
 			  _("line too long (iniparser reads at most 1022 bytes a line)"));
-	else if (strstr(msg, "syntax error"))
+	else if (!strncmp(msg, "iniparser: syntax error", 23))
 		add_error(syntax_errs, syntax_path, (int)line,
 			  _("syntax error: expected [section], key = value, or a comment starting with ; or #"));
 	else
@@ -549,9 +560,13 @@ static void check_keys(struct ctx *c, size_t si, const struct key_def *defs)
 			    k->name, s->raw, names);
 			continue;
 		}
-		if (k->cut)
+		if (k->cut == CUT_COMMENT)
 			ERR(c, k->line,
 			    _("a ; or # in the value of '%s' starts a comment and cuts the value short: put comments on a line of their own, or quote the value"),
+			    k->name);
+		else if (k->cut == CUT_AFTER_QUOTE)
+			ERR(c, k->line,
+			    _("the value of '%s' goes on after its closing quote, and that part would be dropped: quote the whole value or none of it"),
 			    k->name);
 		for (size_t j = 0; j < i; j++)
 			if (c->sc.keys[j].sec == (int)si && !strcmp(c->sc.keys[j].name, k->name)) {
@@ -943,7 +958,7 @@ static void parse_prefill(struct ctx *c, size_t si, struct cd_item_field *f)
 	column_list(f->prefill, who, names, sizeof(names));
 	if (!colon || !colon[1]) {
 		ERR(c, line, _("prefill '%s' needs a column, e.g. %s:%s (columns: %s)"), v,
-		    prefill_names[f->prefill], f->prefill == CD_PREFILL_ENTERPRISE ? "legal_rep_name" : "name",
+		    prefill_names[f->prefill], "name",
 		    names);
 		f->prefill = CD_PREFILL_NONE;
 		return;
@@ -1545,12 +1560,12 @@ void cd_items_free(struct cd_items *items)
 	items->n = items->files = 0;
 }
 
-const struct cd_item_field *cd_item_field(const struct cd_item *item, const char *key)
+const struct cd_item_field *cd_item_find_field(const struct cd_item *item, const char *key)
 {
 	return find_field(item, key);
 }
 
-const struct cd_item_material *cd_item_material(const struct cd_item *item, const char *code)
+const struct cd_item_material *cd_item_find_material(const struct cd_item *item, const char *code)
 {
 	for (size_t i = 0; i < item->nmaterials; i++)
 		if (!strcmp(item->materials[i].code, code))

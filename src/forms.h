@@ -177,7 +177,7 @@ const char *cd_check_kind_name(enum cd_check_kind k);
 const char *cd_applicant_kind_name(enum cd_applicant_kind a);
 
 /* The field or material of that key/code, or NULL. */
-const struct cd_item_field *cd_item_field(const struct cd_item *item, const char *key);
-const struct cd_item_material *cd_item_material(const struct cd_item *item, const char *code);
+const struct cd_item_field *cd_item_find_field(const struct cd_item *item, const char *key);
+const struct cd_item_material *cd_item_find_material(const struct cd_item *item, const char *code);
 
 #endif

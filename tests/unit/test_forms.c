@@ -43,14 +43,13 @@ static void find_top(const char *argv0)
 		snprintf(top, sizeof(top), ".");
 		return;
 	}
-	snprintf(dir, sizeof(dir), "%s", argv0);
-	for (int up = 0; up < 4; up++) {
-		slash = strrchr(dir, '/');
-		if (!slash)
-			break;
+	/* build/tests/test_forms or build/asan/tests/test_forms */
+	if (!realpath(strchr(argv0, '/') ? argv0 : "/proc/self/exe", dir))
+		dir[0] = '\0';
+	for (int up = 0; up < 4 && (slash = strrchr(dir, '/')); up++) {
 		*slash = '\0';
-		if (is_top(*dir ? dir : "/")) {
-			snprintf(top, sizeof(top), "%s", *dir ? dir : "/");
+		if (*dir && is_top(dir)) {
+			snprintf(top, sizeof(top), "%s", dir);
 			return;
 		}
 	}
@@ -152,28 +151,28 @@ static void newborn_as_the_domain_says(void **state)
 	for (size_t i = 0; i < 4; i++)
 		assert_string_equal(it->departments.v[i], depts[i]);
 
-	m = cd_item_material(it, "birth_medical_certificate");
+	m = cd_item_find_material(it, "birth_medical_certificate");
 	assert_non_null(m);
 	assert_true(m->is_key);
-	m = cd_item_material(it, "marriage_certificate");
+	m = cd_item_find_material(it, "marriage_certificate");
 	assert_non_null(m);
 	assert_false(m->is_key);
 	assert_int_equal(m->check, CD_CHECK_LICENCE);
 	assert_string_equal(m->check_type, "marriage");
-	m = cd_item_material(it, "parents_id_cards");
+	m = cd_item_find_material(it, "parents_id_cards");
 	assert_non_null(m);
 	assert_int_equal(m->check, CD_CHECK_IDENTITY);
 
-	f = cd_item_field(it, "father_name");
+	f = cd_item_find_field(it, "father_name");
 	assert_non_null(f);
 	assert_int_equal(f->prefill, CD_PREFILL_POPULATION);
 	assert_string_equal(f->prefill_column, "name");
 	assert_string_equal(f->prefill_by, "father_idno");
-	f = cd_item_field(it, "child_sex");
+	f = cd_item_find_field(it, "child_sex");
 	assert_non_null(f);
 	assert_int_equal(f->type, CD_FIELD_ENUM);
 	assert_int_equal(f->choices.n, 2);
-	f = cd_item_field(it, "delivery_address");
+	f = cd_item_find_field(it, "delivery_address");
 	assert_non_null(f);
 	assert_string_equal(f->when.field, "card_delivery");
 	assert_string_equal(f->when.values.v[0], "邮寄到家");
@@ -198,14 +197,16 @@ static void enterprise_item_keys_on_credit_code(void **state)
 
 	assert_non_null(it);
 	assert_int_equal(it->applicant, CD_APPLICANT_ENTERPRISE);
-	f = cd_item_field(it, "uscc");
+	f = cd_item_find_field(it, "uscc");
 	assert_non_null(f);
 	assert_int_equal(f->type, CD_FIELD_USCC);
 	assert_int_equal(f->prefill, CD_PREFILL_APPLICANT);
-	f = cd_item_field(it, "legal_rep_idno");
+	f = cd_item_find_field(it, "legal_rep_idno");
 	assert_non_null(f);
 	assert_int_equal(f->type, CD_FIELD_IDNO);
+	assert_int_equal(f->prefill, CD_PREFILL_ENTERPRISE);
 	assert_string_equal(f->prefill_column, "legal_rep_idno");
+	assert_null(f->prefill_by); /* the applicant's own credit code */
 	cd_item_free(&it);
 	cd_form_errors_free(&errs);
 }
@@ -414,6 +415,8 @@ static const struct edit_row edit_rows[] = {
 	{ "no_steps_at_all", "[step.1]\ndept = GA\ngroup = 1\ndays = 1\nname_zh = 受理审核\nname_en = Review\n\n"
 	  "[step.2]\ndept = MZ\ngroup = 2\ndays = 1\nname_zh = 办结\nname_en = Finish\n", "", "[item]",
 	  "the item has no steps" },
+	{ "text_after_quote", "name_en = Finish", "name_en = \"Finish\" now", "name_en = \"Finish",
+	  "goes on after its closing quote" },
 	{ "inline_comment", "name_en = Finish", "name_en = Finish # done", "name_en = Finish",
 	  "starts a comment" },
 };
@@ -501,10 +504,11 @@ static void edit(void **state)
 
 static void byte_order_mark(void **state)
 {
+	static const char text[] = "\xef\xbb\xbf[item]\ncode = x\n";
 	struct cd_form_errors errs = { 0 };
 	(void)state;
 
-	put("\xef\xbb\xbf[item]\ncode = x\n", 22);
+	put(text, sizeof(text) - 1);
 	assert_null(cd_item_load(tmp_path, &errs));
 	assert_int_equal(errs.n, 1);
 	expect_error(&errs, 1, "byte-order mark");
@@ -528,10 +532,11 @@ static void line_too_long(void **state)
 
 static void nul_bytes(void **state)
 {
+	static const char text[] = "[item]\0code = x\n";
 	struct cd_form_errors errs = { 0 };
 	(void)state;
 
-	put("[item]\0code = x\n", 16);
+	put(text, sizeof(text) - 1);
 	assert_null(cd_item_load(tmp_path, &errs));
 	expect_error(&errs, 0, "NUL bytes");
 	cd_form_errors_free(&errs);
