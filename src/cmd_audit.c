@@ -8,6 +8,17 @@
 #include "i18n.h"
 #include "text.h"
 
+/* The reasons api.audit_verify gives, listed for the translators: the
+ * database answers in English and the message is translated here. */
+static const char *const verify_reasons[] __attribute__((unused)) = {
+	N_("rows are missing before this row"),
+	N_("prev_hash does not match the hash of the previous row"),
+	N_("hash does not match the content of the row"),
+	N_("rows are missing at the end of the log"),
+	N_("row is not recorded in the chain head"),
+	N_("hash does not match the chain head"),
+};
+
 int cmd_audit(struct cli *cli, int argc, char **argv)
 {
 	struct cd_audit_result r;

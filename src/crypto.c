@@ -1,6 +1,7 @@
 /* Personal-data protection with libsodium: see crypto.h and the "Personal
  * data" section of DESIGN.md. */
 #include "crypto.h"
+#include "i18n.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -64,25 +65,25 @@ const char *cd_crypto_strerror(enum cd_crypto_err err)
 {
 	switch (err) {
 	case CD_CRYPTO_OK:
-		return "success";
+		return N_("success");
 	case CD_CRYPTO_IO:
-		return "cannot read or write the key file";
+		return N_("cannot read or write the key file");
 	case CD_CRYPTO_PERMS:
-		return "key file is accessible by group or others (chmod 600 it)";
+		return N_("key file is accessible by group or others (chmod 600 it)");
 	case CD_CRYPTO_FORMAT:
-		return "key file is malformed";
+		return N_("key file is malformed");
 	case CD_CRYPTO_EXISTS:
-		return "key file already exists; refusing to overwrite it";
+		return N_("key file already exists; refusing to overwrite it");
 	case CD_CRYPTO_TAMPERED:
-		return "encrypted field was altered or belongs to another record";
+		return N_("encrypted field was altered or belongs to another record");
 	case CD_CRYPTO_UNKNOWN_KEY:
-		return "encrypted field uses a key version that is not loaded";
+		return N_("encrypted field uses a key version that is not loaded");
 	case CD_CRYPTO_NOMEM:
-		return "out of memory";
+		return N_("out of memory");
 	case CD_CRYPTO_INIT:
-		return "cannot initialise the cryptography library";
+		return N_("cannot initialise the cryptography library");
 	}
-	return "unknown cryptography error";
+	return N_("unknown cryptography error");
 }
 
 int cd_crypto_init(void)

@@ -54,8 +54,7 @@ for ((i = 0; i < runs; i++)); do
 	sleep 0.05
 	t0=$(now_us)
 	tm send-keys -t bench Enter
-	wait_for "clerk1" >/dev/null
-	wait_for "F1" || exit 1
+	wait_for "Welcome," || exit 1
 	tui_login+=($(($(now_us) - t0)))
 done
 

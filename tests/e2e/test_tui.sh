@@ -27,6 +27,7 @@ tmpd=$(mktemp -d /tmp/counterdesk-e2e.XXXXXX)
 tm() { tmux -u -L "$sock" -f /dev/null "$@"; }
 cleanup() {
 	tm kill-server >/dev/null 2>&1
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
 	rm -rf "$tmpd"
 }
 trap cleanup EXIT

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Builds the translation template from every source file (and the database's
+# messages, which the client translates) and lists what po/zh_CN.po does not
+# translate yet. Exit 1 when anything is missing.
+#   po-check.sh            check
+#   po-check.sh --update   also merge the new template into po/zh_CN.po
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$top"
+
+ls src/*.c src/*.h screens/*.c screens/*.h >"$tmp/files"
+xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=cd_error_set:3 \
+	--add-comments=TRANSLATORS --package-name=counterdesk --no-location \
+	-f "$tmp/files" -o "$tmp/code.pot"
+# Each line of sql/messages.txt is one message the server may raise.
+awk 'BEGIN { print "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n" }
+     NF { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "msgid \"%s\"\nmsgstr \"\"\n\n", $0 }' \
+	sql/messages.txt >"$tmp/sql.pot"
+msgcat --use-first -o "$tmp/counterdesk.pot" "$tmp/code.pot" "$tmp/sql.pot"
+
+msgmerge --quiet --no-fuzzy-matching -o "$tmp/merged.po" po/zh_CN.po "$tmp/counterdesk.pot"
+msgattrib --untranslated --no-obsolete "$tmp/merged.po" | grep '^msgid "' | grep -v '^msgid ""$' >"$tmp/missing" || true
+if [ "${1:-}" = "--update" ]; then
+	cp "$tmp/merged.po" po/zh_CN.po
+	cp "$tmp/counterdesk.pot" po/counterdesk.pot
+fi
+n=$(wc -l <"$tmp/missing")
+if [ "$n" -gt 0 ]; then
+	echo "po/zh_CN.po lacks $n translations:"
+	cat "$tmp/missing"
+	exit 1
+fi
+echo "po/zh_CN.po translates every message."
