@@ -129,6 +129,7 @@ install: all
 	cp -R forms/. $(DESTDIR)$(DATADIR)/counterdesk/forms/
 	cp -R config/holidays/. $(DESTDIR)$(DATADIR)/counterdesk/holidays/
 	install -m 644 config/counterdesk.ini.example $(DESTDIR)$(DATADIR)/doc/counterdesk/
+	if [ -f config/hall.ini ]; then install -m 644 config/hall.ini $(DESTDIR)$(DATADIR)/doc/counterdesk/hall.ini.example; fi
 	for m in $(MAN); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
 	for mo in $(MO); do l=$${mo#$(BUILD)/locale/}; \
 		install -D -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$l; done

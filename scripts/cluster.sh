@@ -112,6 +112,7 @@ directory = $dir/receipts
 sql = $top/sql
 forms = $top/forms
 holidays = $top/config/holidays
+hall = $top/config/hall.ini
 INI
 }
 

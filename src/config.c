@@ -55,6 +55,7 @@ static const struct key_spec keys[] = {
 	{ "paths", "sql", KEY_TEXT, 0, DATADIR "/counterdesk/sql", AT(sql_dir) },
 	{ "paths", "forms", KEY_TEXT, 0, DATADIR "/counterdesk/forms", AT(forms_dir) },
 	{ "paths", "holidays", KEY_TEXT, 0, DATADIR "/counterdesk/holidays", AT(holidays_dir) },
+	{ "paths", "hall", KEY_TEXT, 0, SYSCONFDIR "/counterdesk/hall.ini", AT(hall_file) },
 	{ "intake", "commitment_days", KEY_DAYS, 0, "5", AT(commitment_days) },
 	{ "print", "command", KEY_ANY, 0, "", AT(print_command) },
 	{ "print", "directory", KEY_TEXT, 0, "/var/lib/counterdesk/receipts", AT(print_directory) },
@@ -283,6 +284,7 @@ void cd_config_free(struct cd_config **cfgp)
 	free(cfg->sql_dir);
 	free(cfg->forms_dir);
 	free(cfg->holidays_dir);
+	free(cfg->hall_file);
 	free(cfg->print_command);
 	free(cfg->print_directory);
 	free(cfg);

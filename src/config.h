@@ -18,6 +18,7 @@ struct cd_config {
 	char *sql_dir;          /* [paths] sql: migrations directory */
 	char *forms_dir;        /* [paths] forms */
 	char *holidays_dir;     /* [paths] holidays */
+	char *hall_file;        /* [paths] hall: ticket categories, windows, calling rules */
 	int commitment_days;    /* [intake] commitment_days: 容缺 period, working days */
 	char *print_command;    /* [print] command: "" = save receipts as files */
 	char *print_directory;  /* [print] directory: where receipts are saved */

@@ -1033,6 +1033,11 @@ static const char *applicant_value(const struct cd_intake *in, const char *colum
 	return NULL;
 }
 
+const char *cd_intake_applicant_name(const struct cd_intake *in)
+{
+	return in->applicant.name ? in->applicant.name : applicant_value(in, "name");
+}
+
 void cd_submit_params_free(struct cd_submit_params *p)
 {
 	free_dump(p->applicant);
@@ -1055,14 +1060,13 @@ int cd_intake_submit_params(const struct cd_keys *keys, const struct cd_intake *
 			    struct cd_submit_params *out, struct cd_error *err)
 {
 	struct cd_applicant a = in->applicant; /* shallow: only name may be swapped */
-	const char *name = applicant_value(in, "name");
+	const char *name = cd_intake_applicant_name(in);
 	json_t *ap, *fields = json_object(), *personal = json_object(), *mats = json_object();
 	bool failed = false;
 
 	json_secure_init();
 	memset(out, 0, sizeof(*out));
-	if (!a.name && name)
-		a.name = (char *)name;
+	a.name = (char *)name;
 	ap = cd_applicant_json(keys, &a, applicant_value(in, "phone"),
 			       applicant_value(in, "address"));
 	for (size_t i = 0; i < in->item->nfields && !failed; i++) {

@@ -96,6 +96,9 @@ size_t cd_intake_prefill(struct cd_intake *in);
 size_t cd_intake_prefill_person(struct cd_intake *in, const char *by_key,
 				const struct cd_person *person);
 
+/* The applicant's name: the look-up's, else the field that holds it. */
+const char *cd_intake_applicant_name(const struct cd_intake *in);
+
 /* Sets the proxy; idno is checked (false with reason when invalid). */
 bool cd_intake_set_proxy(struct cd_intake *in, const char *name, const char *idno,
 			 const char *relation, const char *authorisation, char *reason,
