@@ -35,7 +35,13 @@
 	ACTION(DEL_FWD, KEY_DC, N_("Delete"), N_("Delete the character under the cursor"))   \
 	ACTION(CLEAR, CD_CTRL('U'), N_("Clear"), N_("Clear the whole field"))                \
 	ACTION(YES, 'y', N_("Yes"), N_("Answer yes"))                                        \
-	ACTION(NO, 'n', N_("No"), N_("Answer no"))
+	ACTION(NO, 'n', N_("No"), N_("Answer no"))                                           \
+	ACTION(SEND, KEY_F(5), N_("Submit"), N_("Submit the application: accept it, accept it on commitment or issue the one-time notice")) \
+	ACTION(MATERIALS, KEY_F(6), N_("Materials"), N_("Switch between the form and the materials checklist")) \
+	ACTION(APPLICANT, KEY_F(7), N_("Applicant"), N_("Change the applicant or record a proxy")) \
+	ACTION(TOGGLE, ' ', N_("Toggle"), N_("Mark a material provided or missing; take the next choice of a field")) \
+	ACTION(SUPPLEMENT, 's', N_("Supplement"), N_("Record a visit that brings a missing material (one more visit)")) \
+	ACTION(PRINT, 'p', N_("Print"), N_("Print the receipt or the one-time notice again"))
 
 enum action {
 	ACT_NONE = 0,

@@ -17,9 +17,9 @@ struct entry {
 };
 
 #define ENTRY_CALL { N_("Call next ticket"), N_("Call the next visitor in the queue to this window; green-channel tickets come first."), NULL }
-#define ENTRY_APPLY { N_("New integrated application"), N_("One form, one window, all departments: accept an integrated application."), NULL }
-#define ENTRY_DRAFTS { N_("Drafts"), N_("Applications saved on the way and not yet submitted."), NULL }
-#define ENTRY_CASES { N_("Cases"), N_("Find cases by number, applicant or date and print receipts again."), NULL }
+#define ENTRY_APPLY { N_("New integrated application"), N_("One form, one window, all departments: accept an integrated application."), &intake_screen }
+#define ENTRY_DRAFTS { N_("Drafts"), N_("Applications saved on the way and not yet submitted."), &drafts_screen }
+#define ENTRY_CASES { N_("Cases"), N_("Find cases by number, applicant or date and print receipts again."), &cases_screen }
 #define ENTRY_GREEN { N_("Green channel log"), N_("Log an assisted session for an elderly or disabled visitor: needs, help given, follow-up."), NULL }
 #define ENTRY_TASKS { N_("Task queue"), N_("Claim and review the tasks routed to your department."), NULL }
 #define ENTRY_LOOKUP { N_("Case lookup"), N_("Look up any case of the centre and its history."), NULL }

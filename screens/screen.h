@@ -16,6 +16,7 @@ struct tui;
 struct cd_config;
 struct cd_session;
 struct cd_identity;
+struct cd_error;
 
 /* What a screen's key handler answers. */
 enum screen_result {
@@ -60,6 +61,11 @@ const struct screen_ops *tui_below(const struct tui *t); /* the screen under the
 const struct cd_config *tui_config(const struct tui *t);
 const struct cd_identity *tui_who(const struct tui *t); /* NULL before login */
 enum conn_state tui_conn(const struct tui *t);
+/* The logged-in session (its db for the core's calls); NULL before login. */
+struct cd_session *tui_session(const struct tui *t);
+/* The key file of the configuration ([crypto] key_file), read once at the
+ * first need and kept (zeroed at exit); NULL with err when it cannot be read. */
+const struct cd_keys *tui_keys(struct tui *t, struct cd_error *err);
 double tui_now(void);                  /* monotonic seconds */
 /* The message line above the status bar; cleared by the next key. */
 void tui_message(struct tui *t, enum msg_kind kind, const char *fmt, ...)
@@ -102,5 +108,8 @@ extern const struct screen_ops home_screen;
 extern const struct screen_ops help_screen;
 extern const struct screen_ops lock_screen;
 extern const struct screen_ops confirm_screen;
+extern const struct screen_ops intake_screen;  /* arg: NULL, or a struct cd_intake ** to resume (taken over) */
+extern const struct screen_ops drafts_screen;
+extern const struct screen_ops cases_screen;
 
 #endif

@@ -40,6 +40,7 @@ struct frame {
 struct tui {
 	const struct cd_config *cfg;
 	struct cd_session *session;
+	struct cd_keys *keys; /* the key file, read at first need, kept until the end */
 	char pwhash[CD_PWHASH_LEN];
 	bool have_hash;
 	/* The password between login and hashing it, one loop turn later:
@@ -98,6 +99,30 @@ const struct cd_identity *tui_who(const struct tui *t)
 enum conn_state tui_conn(const struct tui *t)
 {
 	return t->conn;
+}
+
+struct cd_session *tui_session(const struct tui *t)
+{
+	return t->session;
+}
+
+const struct cd_keys *tui_keys(struct tui *t, struct cd_error *err)
+{
+	enum cd_crypto_err ce;
+
+	if (t->keys)
+		return t->keys;
+	if (!t->cfg || !t->cfg->key_file || !*t->cfg->key_file) {
+		cd_error_set(err, CD_ERR_CONFIG, "No key file is configured", "[crypto] key_file");
+		return NULL;
+	}
+	ce = cd_keys_load(t->cfg->key_file, &t->keys);
+	if (ce != CD_CRYPTO_OK) {
+		cd_error_set(err, ce == CD_CRYPTO_IO ? CD_ERR_IO : CD_ERR_CONFIG,
+			     cd_crypto_strerror(ce), "%s", t->cfg->key_file);
+		t->keys = NULL;
+	}
+	return t->keys;
 }
 
 void tui_message(struct tui *t, enum msg_kind kind, const char *fmt, ...)
@@ -559,6 +584,7 @@ static void teardown(struct tui *t)
 		term_screen = NULL;
 	}
 	cd_session_free(&t->session);
+	cd_keys_free(&t->keys);
 	sodium_memzero(t->pwhash, sizeof(t->pwhash));
 	sodium_memzero(t->pending_pw, sizeof(t->pending_pw));
 }

@@ -47,22 +47,7 @@ create_cluster() {
 	chmod 700 "$data"
 	as_owner "$pgbin/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 \
 		--auth-local=peer --auth-host=reject >"$log/initdb.log"
-	me=$(id -un)
-	# Staff authenticate with SCRAM as in production; only the set-up
-	# superuser comes in through peer authentication, mapped from the OS
-	# users that run this script.
-	cat >"$data/pg_hba.conf" <<HBA
-# TYPE  DATABASE  USER      METHOD
-local   all       postgres  peer map=setup
-local   all       all       scram-sha-256
-HBA
-	{
-		echo "setup postgres postgres"
-		echo "setup $me postgres"
-		[ "$owner" != "$me" ] && echo "setup $owner postgres"
-		[ -n "${SUDO_USER:-}" ] && echo "setup $SUDO_USER postgres"
-		true
-	} >"$data/pg_ident.conf"
+	write_auth
 	cat >>"$data/postgresql.conf" <<CONF
 
 # counterdesk private cluster
@@ -77,8 +62,55 @@ CONF
 		# Nothing here outlives the test run: trade durability for speed.
 		printf "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n" >>"$data/postgresql.conf"
 	fi
+}
+
+# pg_hba.conf and pg_ident.conf, written afresh on every `up` so that a
+# cluster made by an older version of this script is brought up to date.
+# Staff authenticate with SCRAM as in production; only the set-up superuser
+# comes in through peer authentication, mapped from the OS users that run
+# this script. The main database reads the shared-data registers through
+# postgres_fdw as cd_registry_reader: that connection is made by the server
+# itself (OS user $owner) over the socket, so peer authentication mapped to
+# that one login needs no password anywhere; the login is good for nothing
+# else (rejected everywhere but counterdesk_shared).
+write_auth() {
+	me=$(id -un)
+	cat >"$data/pg_hba.conf" <<HBA
+# TYPE  DATABASE            USER                METHOD
+local   counterdesk_shared  cd_registry_reader  peer map=registry
+local   all                 cd_registry_reader  reject
+local   all                 postgres            peer map=setup
+local   all                 all                 scram-sha-256
+HBA
+	{
+		echo "setup postgres postgres"
+		echo "setup $me postgres"
+		[ "$owner" != "$me" ] && echo "setup $owner postgres"
+		[ -n "${SUDO_USER:-}" ] && echo "setup $SUDO_USER postgres"
+		echo "registry $owner cd_registry_reader"
+	} >"$data/pg_ident.conf"
 	chown "$owner" "$data/pg_hba.conf" "$data/pg_ident.conf"
 }
+
+# The read-only login of the shared-data database (sql/shared/001_registers.sql
+# makes the group NOLOGIN; here it becomes the login the FDW uses).
+registry_reader() {
+	psql_su -d counterdesk_shared <<'SQL'
+DO $r$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'cd_registry_reader') THEN
+		CREATE ROLE cd_registry_reader LOGIN;
+	END IF;
+END
+$r$;
+ALTER ROLE cd_registry_reader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL;
+GRANT USAGE ON SCHEMA registry TO cd_registry_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA registry TO cd_registry_reader;
+SQL
+}
+
+# Whether this build of counterdesk has the command NOUN VERB.
+has_command() { "$bin" "$1" --help 2>&1 | grep -Eq "counterdesk $1 $2([^a-z]|\$)"; }
 
 write_ini() {
 	cat >"$ini" <<INI
@@ -87,7 +119,7 @@ write_ini() {
 conninfo = host=$run dbname=counterdesk
 
 [shared_data]
-conninfo = host=$run dbname=counterdesk_shared
+conninfo = host=$run dbname=counterdesk_shared user=cd_registry_reader
 
 [crypto]
 key_file = $dir/counterdesk.key
@@ -136,16 +168,30 @@ load_shared() {
 }
 
 up() {
-	[ -f "$data/PG_VERSION" ] || create_cluster
+	if [ -f "$data/PG_VERSION" ]; then
+		write_auth
+		if running; then as_owner "$pgbin/pg_ctl" -D "$data" reload >/dev/null; fi
+	else
+		create_cluster
+	fi
 	start
 	write_ini
 	[ -f "$dir/counterdesk.key" ] || "$bin" key generate "$dir/counterdesk.key" >/dev/null
 	ensure_db counterdesk
 	load_shared
+	registry_reader
 	"$bin" --config "$ini" -U postgres db migrate
 	for f in "$top"/sql/demo/*.sql; do
 		[ -f "$f" ] && psql_su -d counterdesk -1 -f "$f"
 	done
+	# Working-day calendars and service items, from the files, through the
+	# same commands an administrator uses (skipped by a build without them).
+	if has_command calendar load; then
+		"$bin" --config "$ini" -U postgres calendar load
+	fi
+	if has_command forms load; then
+		"$bin" --config "$ini" -U postgres forms load
+	fi
 	echo "Cluster ready: $run (config $ini)"
 }
 

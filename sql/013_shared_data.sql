@@ -43,20 +43,24 @@ SET ROLE cd_owner;
 -- mapping for cd_owner, and re-imports schema registry into schema shared.
 --
 -- When the shared-data database cannot be reached (or has no schema
--- registry) the settings are still stored and the foreign server made, but
--- schema shared stays empty: a WARNING says so, and the look-ups refuse
--- until the next migrate succeeds. Migrating must not depend on another
--- organisation's server being up.
+-- registry, or refuses the login) it raises 08001 'The shared-data
+-- registers could not be imported' with libpq's reason in DETAIL, and the
+-- whole call is undone: settings, server and the registers imported before
+-- stay as they were. (The migrations themselves are committed by then;
+-- `counterdesk db migrate` exits non-zero and can simply be run again.)
 CREATE FUNCTION core.configure(p_centre_code text, p_centre_name text, p_region text,
 			       p_shared_host text, p_shared_port text, p_shared_dbname text,
 			       p_shared_user text, p_commitment_days int) RETURNS void
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, core, pg_temp
+	SET client_min_messages = warning
 AS $$
 DECLARE
 	v_opts text := '';
 	v_changed jsonb := '{}';
 	v_old text;
+	v_err text;
+	v_detail text;
 	k text;
 	v text;
 BEGIN
@@ -127,9 +131,11 @@ BEGIN
 	EXCEPTION WHEN sqlclient_unable_to_establish_sqlconnection OR connection_exception
 		       OR invalid_schema_name OR invalid_authorization_specification
 		       OR insufficient_privilege THEN
-		RAISE WARNING 'The shared-data registers could not be imported'
-			USING DETAIL = SQLERRM,
-			      HINT = 'Check [shared_data] conninfo and run counterdesk db migrate again.';
+		GET STACKED DIAGNOSTICS v_err = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+		RAISE EXCEPTION 'The shared-data registers could not be imported'
+			USING ERRCODE = '08001',
+			      DETAIL = v_err || coalesce(': ' || nullif(btrim(v_detail), ''), ''),
+			      HINT = 'Check [shared_data] conninfo; the settings are unchanged.';
 	END;
 	REVOKE ALL ON ALL TABLES IN SCHEMA shared FROM PUBLIC;
 
@@ -183,7 +189,6 @@ AS $$
 DECLARE
 	v_id text := upper(btrim(p_id_no));
 	v_purpose text;
-	r record;
 	v_found boolean;
 BEGIN
 	PERFORM core.require_role('clerk');
@@ -193,18 +198,15 @@ BEGIN
 			USING ERRCODE = '22023', DETAIL = coalesce(core.mask_idno(v_id), '');
 	END IF;
 	PERFORM core.shared_ready('population');
-	-- Read first, audit last (the audit head stays locked until commit).
-	SELECT p.name::text AS name, p.sex::text AS sex, p.birth_date::date AS birth_date,
-	       p.address::text AS address, p.status::text AS status
-	INTO r
+	-- Read first, audit last (the audit head stays locked until commit);
+	-- RETURN QUERY adds the rows and goes on.
+	RETURN QUERY
+	SELECT p.name::text, p.sex::text, p.birth_date::date, p.address::text, p.status::text
 	FROM shared.population p WHERE p.id_no = v_id;
 	v_found := FOUND;
 	PERFORM core.audit_write('registry_lookup', 'registry:person',
 		jsonb_build_object('purpose', v_purpose, 'kind', 'person',
 				   'id_mask', core.mask_idno(v_id), 'found', v_found));
-	IF v_found THEN
-		RETURN QUERY SELECT r.name, r.sex, r.birth_date, r.address, r.status;
-	END IF;
 END
 $$;
 
@@ -219,7 +221,6 @@ AS $$
 DECLARE
 	v_uscc text := upper(btrim(p_uscc));
 	v_purpose text;
-	r record;
 	v_found boolean;
 BEGIN
 	PERFORM core.require_role('clerk');
@@ -229,17 +230,13 @@ BEGIN
 			USING ERRCODE = '22023', DETAIL = coalesce(left(v_uscc, 40), '');
 	END IF;
 	PERFORM core.shared_ready('enterprise');
-	SELECT e.name::text AS name, e.legal_rep_id::text AS legal_rep_id, e.status::text AS status,
-	       e.registered_on::date AS registered_on, e.address::text AS address
-	INTO r
+	RETURN QUERY
+	SELECT e.name::text, e.legal_rep_id::text, e.status::text, e.registered_on::date, e.address::text
 	FROM shared.enterprise e WHERE e.uscc = v_uscc;
 	v_found := FOUND;
 	PERFORM core.audit_write('registry_lookup', 'registry:enterprise',
 		jsonb_build_object('purpose', v_purpose, 'kind', 'enterprise',
 				   'uscc', v_uscc, 'found', v_found));
-	IF v_found THEN
-		RETURN QUERY SELECT r.name, r.legal_rep_id, r.status, r.registered_on, r.address;
-	END IF;
 END
 $$;
 

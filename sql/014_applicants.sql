@@ -57,7 +57,7 @@ AS $$
 		AND (p ->> 'cipher') ~ '^v[0-9]{1,3}:[A-Za-z0-9_=+/-]{16,}$'
 		AND char_length(p ->> 'cipher') <= 20000
 		AND jsonb_typeof(p -> 'mask') = 'string'
-		AND char_length(p ->> 'mask') BETWEEN 1 AND 200
+		AND char_length(p ->> 'mask') BETWEEN 1 AND 2000
 		AND (CASE WHEN jsonb_typeof(p -> 'blind') = 'string' THEN (p ->> 'blind') ~ '^[0-9a-f]{8,64}$'
 			  ELSE NOT p_blind AND coalesce(jsonb_typeof(p -> 'blind'), 'null') = 'null' END)
 		AND NOT EXISTS (SELECT 1 FROM jsonb_object_keys(p) k WHERE k NOT IN ('cipher', 'mask', 'blind')),
@@ -156,34 +156,39 @@ BEGIN
 			RAISE EXCEPTION 'The applicant id belongs to another applicant'
 				USING ERRCODE = '22023', DETAIL = v_id::text;
 		END IF;
-	ELSE
-		SELECT a.kind INTO v_kind FROM core.applicant a WHERE a.id = v_id;
-		IF v_idno IS NULL AND NOT FOUND THEN
-			RAISE EXCEPTION 'Applicant details are incomplete' USING ERRCODE = '22023', DETAIL = 'id_no';
-		END IF;
 	END IF;
 
-	INSERT INTO core.applicant AS a (id, kind, name, id_cipher, id_mask, id_blind, uscc,
-					 phone_cipher, phone_mask, phone_blind, address_cipher, address_mask)
-	VALUES (v_id, p_kind, v_name, v_idno ->> 'cipher', v_idno ->> 'mask', v_idno ->> 'blind', v_uscc,
-		v_phone ->> 'cipher', v_phone ->> 'mask', v_phone ->> 'blind',
-		v_addr ->> 'cipher', v_addr ->> 'mask')
-	ON CONFLICT (id) DO UPDATE SET
-		name = EXCLUDED.name,
-		id_cipher = coalesce(EXCLUDED.id_cipher, a.id_cipher),
-		id_mask = coalesce(EXCLUDED.id_mask, a.id_mask),
-		id_blind = CASE WHEN EXCLUDED.id_cipher IS NULL THEN a.id_blind ELSE EXCLUDED.id_blind END,
-		phone_cipher = coalesce(EXCLUDED.phone_cipher, a.phone_cipher),
-		phone_mask = coalesce(EXCLUDED.phone_mask, a.phone_mask),
-		phone_blind = CASE WHEN EXCLUDED.phone_cipher IS NULL THEN a.phone_blind ELSE EXCLUDED.phone_blind END,
-		address_cipher = coalesce(EXCLUDED.address_cipher, a.address_cipher),
-		address_mask = coalesce(EXCLUDED.address_mask, a.address_mask),
-		updated_at = now(),
-		updated_by = session_user
-	RETURNING a.kind INTO v_kind;
-	IF v_kind <> p_kind THEN
-		RAISE EXCEPTION 'The applicant does not fit the service item'
-			USING ERRCODE = '22023', DETAIL = v_kind || ' / ' || p_kind;
+	-- An applicant on record is updated (sealed values left out keep the
+	-- stored ones); a new one is inserted whole. (Not INSERT ... ON
+	-- CONFLICT: the CHECKs would judge the incomplete proposed row.)
+	SELECT a.kind INTO v_kind FROM core.applicant a WHERE a.id = v_id FOR UPDATE;
+	IF FOUND THEN
+		IF v_kind <> p_kind THEN
+			RAISE EXCEPTION 'The applicant does not fit the service item'
+				USING ERRCODE = '22023', DETAIL = v_kind || ' / ' || p_kind;
+		END IF;
+		UPDATE core.applicant a SET
+			name = v_name,
+			id_cipher = coalesce(v_idno ->> 'cipher', a.id_cipher),
+			id_mask = coalesce(v_idno ->> 'mask', a.id_mask),
+			id_blind = CASE WHEN v_idno IS NULL THEN a.id_blind ELSE v_idno ->> 'blind' END,
+			phone_cipher = coalesce(v_phone ->> 'cipher', a.phone_cipher),
+			phone_mask = coalesce(v_phone ->> 'mask', a.phone_mask),
+			phone_blind = CASE WHEN v_phone IS NULL THEN a.phone_blind ELSE v_phone ->> 'blind' END,
+			address_cipher = coalesce(v_addr ->> 'cipher', a.address_cipher),
+			address_mask = coalesce(v_addr ->> 'mask', a.address_mask),
+			updated_at = now(),
+			updated_by = session_user
+		WHERE a.id = v_id;
+	ELSE
+		IF p_kind = 'person' AND v_idno IS NULL THEN
+			RAISE EXCEPTION 'Applicant details are incomplete' USING ERRCODE = '22023', DETAIL = 'id_no';
+		END IF;
+		INSERT INTO core.applicant (id, kind, name, id_cipher, id_mask, id_blind, uscc,
+					    phone_cipher, phone_mask, phone_blind, address_cipher, address_mask)
+		VALUES (v_id, p_kind, v_name, v_idno ->> 'cipher', v_idno ->> 'mask', v_idno ->> 'blind', v_uscc,
+			v_phone ->> 'cipher', v_phone ->> 'mask', v_phone ->> 'blind',
+			v_addr ->> 'cipher', v_addr ->> 'mask');
 	END IF;
 	RETURN v_id;
 END

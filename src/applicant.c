@@ -150,6 +150,17 @@ json_t *cd_applicant_json(const struct cd_keys *keys, const struct cd_applicant 
 
 /* ---- look-up ---------------------------------------------------------- */
 
+/* Zeroes every value of a result holding personal data before PQclear
+ * frees it (libpq hands out writable pointers into its own block). */
+static void scrub(PGresult *res)
+{
+	for (int r = 0; r < PQntuples(res); r++)
+		for (int c = 0; c < PQnfields(res); c++)
+			if (!PQgetisnull(res, r, c))
+				sodium_memzero(PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
+	PQclear(res);
+}
+
 static char *opt_value(const PGresult *res, int row, int col)
 {
 	return PQgetisnull(res, row, col) ? NULL : xstrdup(PQgetvalue(res, row, col));
@@ -221,7 +232,7 @@ int cd_registry_person(struct cd_db *db, const char *idno, const char *purpose,
 		out->address = opt_value(res, 0, 3);
 		out->status = opt_value(res, 0, 4);
 	}
-	PQclear(res);
+	scrub(res);
 	return 0;
 }
 
@@ -240,7 +251,7 @@ static int lookup_person(struct cd_db *db, const struct cd_keys *keys, const cha
 		return -1;
 	for (int r = 0; r < PQntuples(res) && a->source == CD_SOURCE_NONE; r++)
 		take_record(keys, res, r, a);
-	PQclear(res);
+	scrub(res);
 	if (a->source == CD_SOURCE_RECORD) {
 		/* The number tells sex and birth date; the record need not. */
 		a->sex[0] = cd_idno_sex(a->key);
@@ -279,7 +290,7 @@ static int lookup_enterprise(struct cd_db *db, const struct cd_keys *keys, const
 		return -1;
 	for (int r = 0; r < PQntuples(res) && a->source == CD_SOURCE_NONE; r++)
 		take_record(keys, res, r, a);
-	PQclear(res);
+	scrub(res);
 	if (a->source == CD_SOURCE_RECORD)
 		return 0;
 	res = cd_db_exec(db,
@@ -294,7 +305,7 @@ static int lookup_enterprise(struct cd_db *db, const struct cd_keys *keys, const
 		a->status = opt_value(res, 0, 2);
 		a->address = opt_value(res, 0, 3);
 	}
-	PQclear(res);
+	scrub(res);
 	return 0;
 }
 

@@ -35,6 +35,8 @@ static const struct noun nouns[] = {
 	{ "dept", cmd_dept, N_("add and list departments (admins)") },
 	{ "staff", cmd_staff, N_("add, disable and list staff accounts (admins)") },
 	{ "audit", cmd_audit, N_("verify the hash chain of the audit log") },
+	{ "case", cmd_case, N_("accept an application, show and list cases, record a visit") },
+	{ "calendar", cmd_calendar, N_("load, show and count the working-day calendar") },
 	{ "forms", cmd_forms, N_("check, show and load service-item files") },
 };
 
@@ -44,7 +46,7 @@ static void usage(FILE *f)
 		     "With no command, opens the workbench.\n\nCommands:\n"));
 	for (size_t i = 0; i < ARRAY_SIZE(nouns); i++) {
 		fputs("  ", f);
-		cd_print_padded(f, nouns[i].name, 8);
+		cd_print_padded(f, nouns[i].name, 10);
 		fprintf(f, "%s\n", _(nouns[i].summary));
 	}
 	fprintf(f, _("\nGlobal options:\n"

@@ -36,6 +36,8 @@ int cmd_dept(struct cli *cli, int argc, char **argv);
 int cmd_staff(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_forms(struct cli *cli, int argc, char **argv);
+int cmd_case(struct cli *cli, int argc, char **argv);
+int cmd_calendar(struct cli *cli, int argc, char **argv);
 
 /* The whole program: parses global options, runs a command or the TUI. */
 int cli_main(int argc, char **argv);

@@ -1,5 +1,6 @@
 /* counterdesk forms check [DIR|FILE] | forms show FILE: the service-item
- * files of counterdesk-forms(5), checked and shown without a database. */
+ * files of counterdesk-forms(5), checked and shown without a database;
+ * forms load [DIR] installs them in the database (item.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "exitcode.h"
 #include "forms.h"
 #include "i18n.h"
+#include "item.h"
 #include "text.h"
 
 /* Also in cli.h once the noun is in the table there; a repeated prototype is
@@ -19,10 +21,14 @@ static void help(FILE *f)
 {
 	fputs(_("Usage: counterdesk forms check [DIR|FILE] [--json]\n"
 		"       counterdesk forms show FILE [--json]\n"
+		"       counterdesk forms load [DIR] [--json]\n"
 		"  check  read every service-item file (*.ini) of DIR and report each mistake\n"
 		"         as FILE:LINE: message; DIR defaults to [paths] forms of the\n"
 		"         configuration when there is one, else ./forms\n"
 		"  show   summarise one item: departments, steps, fields and materials\n"
+		"  load   check DIR as above and, when every file is correct, install or\n"
+		"         upgrade each item in the database (admins); nothing is loaded\n"
+		"         while any file has an error\n"
 		"The file format is described in counterdesk-forms(5).\n"
 		"Exit 0 when every file is correct, 1 when there are errors, 2 on usage errors.\n"), f);
 }
@@ -233,6 +239,55 @@ static int show(struct cli *cli, const char *path)
 	return CD_EXIT_OK;
 }
 
+struct load_report {
+	bool json;
+	size_t n;
+};
+
+static void loaded(void *arg, const char *code, int version, bool changed)
+{
+	struct load_report *r = arg;
+
+	if (r->json) {
+		fputs(r->n++ ? ",{\"code\":" : "{\"code\":", stdout);
+		cd_json_string(stdout, code);
+		printf(",\"version\":%d,\"changed\":%s}", version, changed ? "true" : "false");
+	} else if (changed) {
+		printf(_("%s: version %d installed\n"), code, version);
+	} else {
+		printf(_("%s: version %d unchanged\n"), code, version);
+	}
+}
+
+static int load(struct cli *cli, const char *dir)
+{
+	struct cd_form_errors errs = { 0 };
+	struct load_report report = { .json = cli->json };
+	struct cd_error err;
+	int rc;
+
+	if (!dir && (rc = default_dir(cli, &dir)))
+		return rc;
+	if ((rc = cli_connect(cli)))
+		return rc;
+	if (cli->json)
+		fputs("[", stdout);
+	rc = cd_forms_load_dir(cli->db, dir, &errs, loaded, &report, &err);
+	if (cli->json)
+		fputs("]\n", stdout);
+	if (rc < 0 && errs.n) {
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.v[i].text);
+		fprintf(stderr, ngettext("%zu error in %s: nothing was loaded\n",
+					 "%zu errors in %s: nothing was loaded\n", errs.n), errs.n, dir);
+		rc = CD_EXIT_NO;
+	} else if (rc < 0) {
+		rc = cli_fail(&err);
+	}
+	cd_form_errors_free(&errs);
+	return rc;
+}
+
 int cmd_forms(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argv[1])) {
@@ -248,6 +303,11 @@ int cmd_forms(struct cli *cli, int argc, char **argv)
 		if (argc != 3)
 			return cli_usage(_("usage: counterdesk forms show FILE [--json]"));
 		return show(cli, argv[2]);
+	}
+	if (!strcmp(argv[1], "load")) {
+		if (argc > 3)
+			return cli_usage(_("usage: counterdesk forms load [DIR] [--json]"));
+		return load(cli, argc == 3 ? argv[2] : NULL);
 	}
 	return cli_usage(_("unknown forms command '%s'"), argv[1]);
 }

@@ -486,6 +486,11 @@ size_t cd_intake_check_all(struct cd_intake *in)
 	return bad;
 }
 
+void cd_intake_renew_op(struct cd_intake *in)
+{
+	cd_uuid4(in->op_id);
+}
+
 bool cd_intake_can_submit(struct cd_intake *in)
 {
 	return cd_intake_check_all(in) == 0;
@@ -665,13 +670,6 @@ static const char *source_names[] = { "none", "record", "registry" };
 static json_t *str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
-}
-
-static const char *material_word(const struct cd_intake *in, size_t i)
-{
-	if (!cd_intake_material_applies(in, i))
-		return "not_needed";
-	return in->materials[i] == CD_MATERIAL_PROVIDED ? "provided" : "missing";
 }
 
 char *cd_intake_to_json(const struct cd_intake *in)
@@ -1091,9 +1089,13 @@ int cd_intake_submit_params(const struct cd_keys *keys, const struct cd_intake *
 		else
 			json_object_set_new(personal, f->key, sealed);
 	}
+	/* A material whose condition does not hold is not needed: left out,
+	 * as api.case_submit leaves it out. Not marked means missing. */
 	for (size_t i = 0; i < in->item->nmaterials; i++)
-		json_object_set_new(mats, in->item->materials[i].code,
-				    json_string(material_word(in, i)));
+		if (cd_intake_material_applies(in, i))
+			json_object_set_new(mats, in->item->materials[i].code,
+					    json_string(in->materials[i] == CD_MATERIAL_PROVIDED
+							? "provided" : "missing"));
 	if (in->proxy.present && !failed) {
 		json_t *p = json_object();
 		char *mask = cd_mask_idno(in->proxy.idno);

@@ -83,6 +83,10 @@ int cd_intake_set(struct cd_intake *in, const char *key, const char *value);
 /* Checks every field again (required fields left empty, conditions that
  * changed). Returns how many are invalid. */
 size_t cd_intake_check_all(struct cd_intake *in);
+/* A new operation id for the next submit of the same form: after a refusal
+ * (one-time notice) the applicant comes back with the materials, and the
+ * form (its case uuid and draft) is submitted again as a new operation. */
+void cd_intake_renew_op(struct cd_intake *in);
 /* True when no field is invalid (the submit is allowed). */
 bool cd_intake_can_submit(struct cd_intake *in);
 

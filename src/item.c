@@ -36,7 +36,7 @@ static char *str_of(struct reader *r, json_t *obj, const char *name, bool requir
 	if (json_is_string(v))
 		return xstrdup(json_string_value(v));
 	if (required || (v && !json_is_null(v)))
-		bad(r, "A service item definition lacks a text value", name);
+		bad(r, N_("A service item definition lacks a text value"), name);
 	return NULL;
 }
 
@@ -48,7 +48,7 @@ static int int_of(struct reader *r, json_t *obj, const char *name, int fallback)
 	    json_integer_value(v) <= 1000000000)
 		return (int)json_integer_value(v);
 	if (v && !json_is_null(v))
-		bad(r, "A service item definition has a number out of place", name);
+		bad(r, N_("A service item definition has a number out of place"), name);
 	return fallback;
 }
 
@@ -59,7 +59,7 @@ static bool bool_of(struct reader *r, json_t *obj, const char *name, bool fallba
 	if (json_is_boolean(v))
 		return json_is_true(v);
 	if (v && !json_is_null(v))
-		bad(r, "A service item definition has a yes/no value out of place", name);
+		bad(r, N_("A service item definition has a yes/no value out of place"), name);
 	return fallback;
 }
 
@@ -73,13 +73,13 @@ static void strlist_of(struct reader *r, json_t *obj, const char *name, struct c
 	if (!a || json_is_null(a))
 		return;
 	if (!json_is_array(a)) {
-		bad(r, "A service item definition has a list out of place", name);
+		bad(r, N_("A service item definition has a list out of place"), name);
 		return;
 	}
 	out->v = xcalloc(json_array_size(a) ? json_array_size(a) : 1, sizeof(*out->v));
 	json_array_foreach(a, i, v) {
 		if (!json_is_string(v)) {
-			bad(r, "A service item definition has a list out of place", name);
+			bad(r, N_("A service item definition has a list out of place"), name);
 			continue;
 		}
 		out->v[out->n++] = xstrdup(json_string_value(v));
@@ -96,7 +96,7 @@ static void when_of(struct reader *r, json_t *obj, struct cd_condition *w)
 	if (!c || json_is_null(c))
 		return;
 	if (!json_is_object(c)) {
-		bad(r, "A service item definition has a condition out of place", "when");
+		bad(r, N_("A service item definition has a condition out of place"), "when");
 		return;
 	}
 	w->field = str_of(r, c, "field", true);
@@ -125,7 +125,7 @@ static size_t array_of(struct reader *r, json_t *obj, const char *name, json_t *
 	if (!a || json_is_null(a))
 		return 0;
 	if (!json_is_array(a)) {
-		bad(r, "A service item definition has a list out of place", name);
+		bad(r, N_("A service item definition has a list out of place"), name);
 		return 0;
 	}
 	return json_array_size(a);
@@ -143,7 +143,7 @@ static void read_field(struct reader *r, json_t *o, struct cd_item_field *f)
 	type = str_of(r, o, "type", true);
 	t = name_index(type, type_name, CD_FIELD_ADDRESS + 1);
 	if (t < 0)
-		bad(r, "A service item definition names an unknown field type", type);
+		bad(r, N_("A service item definition names an unknown field type"), type);
 	f->type = t < 0 ? CD_FIELD_TEXT : (enum cd_field_type)t;
 	free(type);
 	f->required = bool_of(r, o, "required", false);
@@ -155,7 +155,7 @@ static void read_field(struct reader *r, json_t *o, struct cd_item_field *f)
 		int s = name_index(src, prefill_name, CD_PREFILL_ENTERPRISE + 1);
 
 		if (s < 0)
-			bad(r, "A service item definition names an unknown prefill source", src);
+			bad(r, N_("A service item definition names an unknown prefill source"), src);
 		f->prefill = s < 0 ? CD_PREFILL_NONE : (enum cd_prefill_source)s;
 		f->prefill_column = str_of(r, p, "column", f->prefill != CD_PREFILL_NONE);
 		f->prefill_by = str_of(r, p, "by", false);
@@ -180,7 +180,7 @@ static void read_material(struct reader *r, json_t *o, struct cd_item_material *
 		int k = name_index(kind, check_name, CD_CHECK_ENTERPRISE + 1);
 
 		if (k < 0)
-			bad(r, "A service item definition names an unknown check", kind);
+			bad(r, N_("A service item definition names an unknown check"), kind);
 		m->check = k < 0 ? CD_CHECK_NONE : (enum cd_check_kind)k;
 		m->check_type = str_of(r, c, "type", false);
 		free(kind);
@@ -213,7 +213,7 @@ struct cd_item *cd_item_from_json(const char *text, struct cd_error *err)
 	it->name_en = str_of(&r, root, "name_en", true);
 	applicant = str_of(&r, root, "applicant", true);
 	if (applicant && strcmp(applicant, "person") && strcmp(applicant, "enterprise"))
-		bad(&r, "A service item definition names an unknown kind of applicant", applicant);
+		bad(&r, N_("A service item definition names an unknown kind of applicant"), applicant);
 	it->applicant = applicant && !strcmp(applicant, "enterprise") ? CD_APPLICANT_ENTERPRISE
 								       : CD_APPLICANT_PERSON;
 	free(applicant);
@@ -254,10 +254,10 @@ struct cd_item *cd_item_from_json(const char *text, struct cd_error *err)
 
 	for (i = 0; !r.problem && i < it->nfields; i++)
 		if (!it->fields[i].key)
-			bad(&r, "A service item definition lacks a text value", "key");
+			bad(&r, N_("A service item definition lacks a text value"), "key");
 	for (i = 0; !r.problem && i < it->nmaterials; i++)
 		if (!it->materials[i].code)
-			bad(&r, "A service item definition lacks a text value", "code");
+			bad(&r, N_("A service item definition lacks a text value"), "code");
 	if (r.problem) {
 		cd_error_set(err, CD_ERR_INVALID, r.problem, "%s", r.where);
 		cd_item_free(&it);

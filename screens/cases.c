@@ -1,0 +1,668 @@
+/* Cases: the centre's recent cases, newest first, narrowed as the clerk
+ * types (number, item, applicant, date); one case with its fields
+ * (personal ones masked, as the database gives them), its materials and
+ * the applicant's visits (跑动次数); a later visit that brings a missing
+ * material is recorded here, and the receipt can be printed again. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "draw.h"
+#include "i18n.h"
+#include "intake.h"
+#include "item.h"
+#include "mask.h"
+#include "picker.h"
+#include "receipt.h"
+#include "screen.h"
+#include "session.h"
+#include "util.h"
+
+#define LIST_LIMIT 200
+
+enum cases_mode {
+	MODE_LIST,
+	MODE_ONE,   /* one case */
+	MODE_PICK,  /* which missing material was brought */
+	MODE_ASK,   /* record it? */
+};
+
+struct dline {
+	char *text;
+	enum draw_role role;
+	int indent;
+};
+
+struct cases_state {
+	enum cases_mode mode;
+	struct picker list;
+	struct cd_case *v;
+	size_t n;
+	int built_for;        /* the width the rows were laid out for */
+	bool failed;
+
+	struct cd_case one;
+	bool have_one;
+	struct cd_item *item; /* labels and order of the case's fields */
+	struct dline *lines;
+	size_t nlines;
+	int scroll, page;
+	bool stale;           /* a supplement changed the list */
+
+	struct picker pick;
+	size_t *pick_mat;     /* picker row -> material of one */
+	size_t ask_mat;
+};
+
+static struct cd_db *db_of(struct tui *t)
+{
+	return tui_session(t)->db;
+}
+
+static bool zh(void)
+{
+	return i18n_is_chinese();
+}
+
+static const char *status_label(const char *status)
+{
+	if (!status)
+		return "";
+	if (!strcmp(status, "accepted"))
+		return _("Accepted");
+	if (!strcmp(status, "accepted_on_commitment"))
+		return _("On commitment");
+	return status;
+}
+
+static const char *material_status(const char *status)
+{
+	if (!status)
+		return "";
+	if (!strcmp(status, "provided"))
+		return _("provided");
+	if (!strcmp(status, "missing"))
+		return _("missing");
+	if (!strcmp(status, "supplied"))
+		return _("brought later");
+	return status;
+}
+
+/* A name as lists show it: the surname and a star for each other character. */
+static char *masked_name(const char *name)
+{
+	return cd_mask(name ? name : "", 1, 0);
+}
+
+/* ---- the list ---- */
+
+static void build_rows(struct cases_state *s, int wd)
+{
+	bool wide = wd >= 98;
+	int item_w = wide ? 20 : 14;
+
+	picker_clear(&s->list);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct cd_case *c = &s->v[i];
+		char row[1024] = "", search[1024], visits[16], *name = masked_name(c->applicant_name);
+
+		picker_col(row, sizeof(row), c->case_no, 23);
+		picker_col(row, sizeof(row), c->item_name_zh ? c->item_name_zh : c->item, item_w);
+		picker_col(row, sizeof(row), name, 10);
+		if (wide)
+			picker_col(row, sizeof(row), c->applicant_id_mask, 20);
+		picker_col(row, sizeof(row), status_label(c->status), 11);
+		picker_col(row, sizeof(row), c->promised_date, 12);
+		snprintf(visits, sizeof(visits), "%d", c->visits);
+		picker_col(row, sizeof(row), visits, 4);
+		snprintf(search, sizeof(search), "%s %s %s %s %s %s", c->case_no, c->item,
+			 c->item_name_zh ? c->item_name_zh : "", c->applicant_name ? c->applicant_name : "",
+			 c->accepted_at ? c->accepted_at : "", status_label(c->status));
+		picker_add(&s->list, row, search, false);
+		free(name);
+	}
+	picker_refresh(&s->list);
+	s->built_for = wd;
+}
+
+static void load_list(struct tui *t, struct cases_state *s)
+{
+	struct cd_error err;
+	char text[768];
+	long keep = picker_selected(&s->list);
+	char *keep_no = keep >= 0 && (size_t)keep < s->n ? xstrdup(s->v[keep].case_no) : NULL;
+
+	cd_cases_free(&s->v, s->n);
+	s->n = 0;
+	cd_error_clear(&err);
+	s->failed = cd_case_list(db_of(t), NULL, LIST_LIMIT, false, &s->v, &s->n, &err) < 0;
+	if (s->failed)
+		tui_message(t, MSG_ERROR, _("The cases could not be read: %s"),
+			    cd_error_text(&err, text, sizeof(text)));
+	build_rows(s, s->built_for > 0 ? s->built_for : COLS);
+	for (size_t i = 0; keep_no && i < s->n; i++)
+		if (!strcmp(s->v[i].case_no, keep_no))
+			picker_select(&s->list, i);
+	free(keep_no);
+	s->stale = false;
+}
+
+static void draw_list(struct tui *t, struct cases_state *s, WINDOW *w)
+{
+	int h = getmaxy(w), wd = getmaxx(w);
+	bool wide = wd - 2 >= 98;
+	char head[512] = "";
+
+	if (s->built_for != wd - 2)
+		build_rows(s, wd - 2);
+	picker_draw(&s->list, t, w, 0, 1, h - 1, wd - 2, _("Find (number, item, applicant, date):"),
+		    s->failed ? _("The list could not be read; Esc and open Cases again.")
+			      : s->n ? _("No case matches; Backspace widens the search.")
+				     : _("No cases yet."),
+		    s->mode == MODE_LIST);
+	picker_col(head, sizeof(head), _("Case number"), 23);
+	picker_col(head, sizeof(head), _("Service item"), wide ? 20 : 14);
+	picker_col(head, sizeof(head), _("Applicant"), wide ? 30 : 10);
+	picker_col(head, sizeof(head), _("Status"), 11);
+	picker_col(head, sizeof(head), _("Promised"), 12);
+	picker_col(head, sizeof(head), _("Visits"), 6);
+	wattrset(w, draw_attr(ROLE_HEADING));
+	draw_text(w, 1, 2, wd - 3, head);
+	wattrset(w, A_NORMAL);
+	wattrset(w, draw_attr(ROLE_DIM));
+	draw_text(w, h - 1, 1, wd - 2, _("Type to find   Up/Down: choose   Enter: open the case   Esc: back"));
+	wattrset(w, A_NORMAL);
+}
+
+/* ---- one case ---- */
+
+static void lines_free(struct cases_state *s)
+{
+	for (size_t i = 0; i < s->nlines; i++)
+		free(s->lines[i].text);
+	free(s->lines);
+	s->lines = NULL;
+	s->nlines = 0;
+}
+
+static void add_line(struct cases_state *s, enum draw_role role, int indent, const char *text)
+{
+	s->lines = xrealloc(s->lines, (s->nlines + 1) * sizeof(*s->lines));
+	s->lines[s->nlines++] = (struct dline){ xstrdup(text ? text : ""), role, indent };
+}
+
+static void add_pair(struct cases_state *s, const char *label, const char *value)
+{
+	char row[1024] = "";
+
+	picker_col(row, sizeof(row), label, 26);
+	snprintf(row + strlen(row), sizeof(row) - strlen(row), " %s", value ? value : "");
+	add_line(s, ROLE_NORMAL, 4, row);
+}
+
+static const char *value_of(const struct cd_case *c, const char *key)
+{
+	for (size_t i = 0; i < c->nfields; i++)
+		if (!strcmp(c->fields[i].key, key))
+			return c->fields[i].value;
+	return NULL;
+}
+
+static const char *json_str(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : "";
+}
+
+static bool group_known(const struct cd_item *it, const char *key)
+{
+	for (size_t g = 0; key && g < it->ngroups; g++)
+		if (!strcmp(it->groups[g].key, key))
+			return true;
+	return false;
+}
+
+static void build_lines(struct cases_state *s)
+{
+	const struct cd_case *c = &s->one;
+	char buf[1024];
+
+	lines_free(s);
+	snprintf(buf, sizeof(buf), "%s%s%s", c->case_no, draw_dot(),
+		 s->item ? (zh() || !s->item->name_en ? s->item->name_zh : s->item->name_en)
+			 : c->item_name_zh ? c->item_name_zh : c->item);
+	add_line(s, ROLE_HEADING, 2, buf);
+	add_pair(s, _("Status"), status_label(c->status));
+	snprintf(buf, sizeof(buf), "%s  %s", c->applicant_name ? c->applicant_name : "",
+		 c->applicant_id_mask ? c->applicant_id_mask : "");
+	add_pair(s, _("Applicant"), buf);
+	if (c->proxy_json) {
+		json_t *p = json_loads(c->proxy_json, 0, NULL);
+
+		if (json_is_object(p)) {
+			snprintf(buf, sizeof(buf), "%s (%s)  %s  %s", json_str(p, "name"),
+				 json_str(p, "relation"), json_str(p, "id_mask"),
+				 json_str(p, "authorisation"));
+			add_pair(s, _("Proxy"), buf);
+		}
+		json_decref(p);
+	}
+	if (c->window_no > 0)
+		snprintf(buf, sizeof(buf), _("%s by %s at window %d"), c->accepted_at ? c->accepted_at : "",
+			 c->accepted_by ? c->accepted_by : "", c->window_no);
+	else
+		snprintf(buf, sizeof(buf), _("%s by %s"), c->accepted_at ? c->accepted_at : "",
+			 c->accepted_by ? c->accepted_by : "");
+	add_pair(s, _("Accepted"), buf);
+	add_pair(s, _("Promised completion date"), c->promised_date);
+	if (c->commitment_due)
+		add_pair(s, _("Materials due by"), c->commitment_due);
+	snprintf(buf, sizeof(buf), "%d", c->visits);
+	add_pair(s, _("Visits"), buf);
+
+	add_line(s, ROLE_NORMAL, 0, "");
+	add_line(s, ROLE_HEADING, 2, _("The form"));
+	if (s->item) {
+		for (size_t g = 0; g <= s->item->ngroups; g++) {
+			bool heading = false;
+
+			for (size_t i = 0; i < s->item->nfields; i++) {
+				const struct cd_item_field *f = &s->item->fields[i];
+				const char *v = value_of(c, f->key);
+				bool in_group = g < s->item->ngroups
+					? f->group && !strcmp(f->group, s->item->groups[g].key)
+					: !group_known(s->item, f->group);
+
+				if (!in_group || !v)
+					continue;
+				if (!heading && g < s->item->ngroups) {
+					add_line(s, ROLE_DIM, 3, zh() || !s->item->groups[g].label_en
+						 ? s->item->groups[g].label_zh : s->item->groups[g].label_en);
+					heading = true;
+				}
+				add_pair(s, zh() || !f->label_en ? f->label_zh : f->label_en, v);
+			}
+		}
+	} else {
+		for (size_t i = 0; i < c->nfields; i++)
+			add_pair(s, c->fields[i].key, c->fields[i].value);
+	}
+
+	add_line(s, ROLE_NORMAL, 0, "");
+	add_line(s, ROLE_HEADING, 2, _("Materials"));
+	for (size_t i = 0; i < c->nmaterials; i++) {
+		const struct cd_case_material *m = &c->materials[i];
+		const struct cd_item_material *im = s->item ? cd_item_find_material(s->item, m->code) : NULL;
+		const char *name = im ? (zh() || !im->name_en ? im->name_zh : im->name_en)
+				      : m->name_zh ? m->name_zh : m->code;
+		char row[1024] = "";
+
+		picker_col(row, sizeof(row), material_status(m->status), 14);
+		picker_col(row, sizeof(row), name, 34);
+		picker_col(row, sizeof(row), m->is_key ? _("key") : "", 8);
+		add_line(s, m->status && !strcmp(m->status, "missing") ? ROLE_ERROR : ROLE_NORMAL, 4, row);
+	}
+}
+
+static bool load_one(struct tui *t, struct cases_state *s, const char *case_no)
+{
+	struct cd_error err;
+	char text[768], *no = xstrdup(case_no);
+	struct cd_case c;
+
+	cd_error_clear(&err);
+	if (cd_case_get(db_of(t), no, &c, &err) < 0) {
+		tui_message(t, MSG_ERROR, _("The case could not be read: %s"),
+			    cd_error_text(&err, text, sizeof(text)));
+		free(no);
+		return false;
+	}
+	free(no);
+	if (s->have_one)
+		cd_case_clear(&s->one);
+	s->one = c;
+	s->have_one = true;
+	if (!s->item || strcmp(s->item->code, c.item) || s->item->version != c.item_version) {
+		cd_item_free(&s->item);
+		/* Without the definition the fields show by key: still readable. */
+		if (cd_item_fetch(db_of(t), c.item, c.item_version, &s->item, &err) < 0)
+			s->item = NULL;
+	}
+	build_lines(s);
+	return true;
+}
+
+static void draw_one(struct tui *t, struct cases_state *s, WINDOW *w)
+{
+	int h = getmaxy(w), wd = getmaxx(w), rows = h - 1;
+
+	(void)t;
+	s->page = rows;
+	if (s->scroll > (int)s->nlines - rows)
+		s->scroll = (int)s->nlines - rows;
+	if (s->scroll < 0)
+		s->scroll = 0;
+	for (int r = 0; r < rows && s->scroll + r < (int)s->nlines; r++) {
+		const struct dline *l = &s->lines[s->scroll + r];
+
+		wattrset(w, draw_attr(l->role));
+		draw_text(w, r, l->indent, wd - l->indent - 1, l->text);
+		wattrset(w, A_NORMAL);
+	}
+	wattrset(w, draw_attr(ROLE_DIM));
+	if (s->scroll > 0)
+		draw_text(w, 0, wd - 2, 1, "^");
+	if (s->scroll + rows < (int)s->nlines)
+		draw_text(w, rows - 1, wd - 2, 1, "v");
+	draw_text(w, h - 1, 1, wd - 2, _("s: a missing material was brought   p: print the receipt again   Up/Down: scroll   Esc: back"));
+	wattrset(w, A_NORMAL);
+}
+
+/* ---- a later visit ---- */
+
+static void start_supplement(struct tui *t, struct cases_state *s)
+{
+	const struct cd_case *c = &s->one;
+	size_t n = 0;
+
+	picker_clear(&s->pick);
+	free(s->pick_mat);
+	s->pick_mat = xcalloc(c->nmaterials + 1, sizeof(*s->pick_mat));
+	for (size_t i = 0; i < c->nmaterials; i++) {
+		const struct cd_case_material *m = &c->materials[i];
+		const struct cd_item_material *im = s->item ? cd_item_find_material(s->item, m->code) : NULL;
+		char row[512] = "";
+
+		if (!m->status || strcmp(m->status, "missing"))
+			continue;
+		picker_col(row, sizeof(row), im ? (zh() || !im->name_en ? im->name_zh : im->name_en)
+						: m->name_zh ? m->name_zh : m->code, 40);
+		picker_col(row, sizeof(row), m->is_key ? _("key") : "", 6);
+		picker_add(&s->pick, row, NULL, false);
+		s->pick_mat[n++] = i;
+	}
+	picker_refresh(&s->pick);
+	if (!n) {
+		tui_message(t, MSG_INFO, "%s", _("Nothing is outstanding for this case."));
+		return;
+	}
+	s->mode = MODE_PICK;
+}
+
+static void record_supplement(struct tui *t, struct cases_state *s)
+{
+	const struct cd_case_material *m = &s->one.materials[s->ask_mat];
+	struct cd_supplement_result res;
+	struct cd_error err;
+	char text[768], *no = xstrdup(s->one.case_no);
+
+	s->mode = MODE_ONE;
+	cd_error_clear(&err);
+	if (cd_case_supplement(db_of(t), no, m->code, &res, &err) < 0) {
+		tui_message(t, MSG_ERROR, _("Not recorded: %s"), cd_error_text(&err, text, sizeof(text)));
+		free(no);
+		return;
+	}
+	s->stale = true;
+	load_one(t, s, no);
+	free(no);
+	tui_message(t, MSG_OK,
+		    ngettext("Recorded: visit %d; %d material still missing.",
+			     "Recorded: visit %d; %d materials still missing.", res.outstanding),
+		    res.visits, res.outstanding);
+}
+
+static void draw_pick(struct tui *t, struct cases_state *s, WINDOW *w)
+{
+	int h = getmaxy(w), wd = getmaxx(w), bw = wd - 8 < 64 ? wd - 8 : 64;
+	int bh = (int)s->pick.nshown + 4, by, bx = (wd - bw) / 2;
+
+	if (bh > h - 2)
+		bh = h - 2;
+	by = (h - bh) / 2;
+	draw_box(w, by, bx, bh, bw, _("Which missing material was brought?"));
+	picker_draw(&s->pick, t, w, by + 1, bx + 2, bh - 3, bw - 4, NULL, NULL, false);
+	wattrset(w, draw_attr(ROLE_DIM));
+	draw_text(w, by + bh - 2, bx + 3, bw - 6, _("Enter: this one   Esc: cancel"));
+	wattrset(w, A_NORMAL);
+}
+
+/* ---- printing again ---- */
+
+static void print_again(struct tui *t, struct cases_state *s)
+{
+	const struct cd_case *c = &s->one;
+	const struct cd_config *cfg = tui_config(t);
+	struct cd_paper_material *waived = xcalloc(c->nmaterials + 1, sizeof(*waived));
+	struct cd_receipt r = { 0 };
+	struct cd_error err;
+	json_t *proxy = c->proxy_json ? json_loads(c->proxy_json, 0, NULL) : NULL;
+	char name[96], text[768], *paper, *saved = NULL;
+
+	for (size_t i = 0; i < c->nmaterials; i++)
+		if (c->materials[i].status && !strcmp(c->materials[i].status, "missing"))
+			waived[r.nwaived++] = (struct cd_paper_material){
+				.name = c->materials[i].name_zh ? c->materials[i].name_zh : c->materials[i].code,
+				.is_key = c->materials[i].is_key,
+			};
+	r.centre_name = cfg && cfg->centre_name ? cfg->centre_name : "";
+	r.case_no = c->case_no;
+	r.item_name = c->item_name_zh ? c->item_name_zh : c->item;
+	r.applicant_name = c->applicant_name ? c->applicant_name : "";
+	r.applicant_id_mask = c->applicant_id_mask ? c->applicant_id_mask : "";
+	if (json_is_object(proxy)) {
+		r.proxy_name = json_str(proxy, "name");
+		r.proxy_relation = json_str(proxy, "relation");
+	}
+	r.accepted_at = c->accepted_at ? c->accepted_at : "";
+	r.promised_date = c->promised_date ? c->promised_date : "";
+	r.commitment_due = r.nwaived ? c->commitment_due : NULL;
+	r.waived = waived;
+	r.clerk = c->accepted_by ? c->accepted_by : "";
+	r.window_no = c->window_no;
+	paper = cd_receipt_text(&r);
+	json_decref(proxy);
+	free(waived);
+	snprintf(name, sizeof(name), "receipt-%s", c->case_no);
+	cd_error_clear(&err);
+	if (!paper)
+		tui_message(t, MSG_ERROR, "%s", _("The paper could not be made."));
+	else if (cd_receipt_emit(cfg, paper, name, &saved, &err) < 0)
+		tui_message(t, MSG_ERROR, _("Not printed: %s (p tries again)"),
+			    cd_error_text(&err, text, sizeof(text)));
+	else if (saved)
+		tui_message(t, MSG_OK, _("Receipt saved as %s"), saved);
+	else
+		tui_message(t, MSG_OK, _("Receipt sent to the printer (%s)"), cfg->print_command);
+	free(saved);
+	free(paper);
+}
+
+/* ---- the screen ---- */
+
+static void cases_enter(struct tui *t, void *st, const void *arg)
+{
+	struct cases_state *s = st;
+
+	(void)arg;
+	picker_init(&s->list, true);
+	picker_init(&s->pick, false);
+	s->mode = MODE_LIST;
+	load_list(t, s);
+}
+
+static void cases_leave(struct tui *t, void *st)
+{
+	struct cases_state *s = st;
+
+	(void)t;
+	picker_free(&s->list);
+	picker_free(&s->pick);
+	free(s->pick_mat);
+	cd_cases_free(&s->v, s->n);
+	if (s->have_one)
+		cd_case_clear(&s->one);
+	cd_item_free(&s->item);
+	lines_free(s);
+}
+
+static void cases_draw(struct tui *t, void *st, WINDOW *w)
+{
+	struct cases_state *s = st;
+	char q[512];
+
+	switch (s->mode) {
+	case MODE_LIST:
+		draw_list(t, s, w);
+		break;
+	case MODE_ONE:
+		draw_one(t, s, w);
+		break;
+	case MODE_PICK:
+		draw_one(t, s, w);
+		draw_pick(t, s, w);
+		break;
+	case MODE_ASK:
+		draw_one(t, s, w);
+		snprintf(q, sizeof(q), _("Record that the applicant brought \"%s\"? This is visit %d for case %s."),
+			 s->one.materials[s->ask_mat].name_zh ? s->one.materials[s->ask_mat].name_zh
+							      : s->one.materials[s->ask_mat].code,
+			 s->one.visits + 1, s->one.case_no);
+		ask_draw(w, _("A later visit"), q, _("y: record it     n or Esc: cancel"));
+		break;
+	}
+}
+
+static enum screen_result cases_key(struct tui *t, void *st, enum action a, const struct key *k)
+{
+	struct cases_state *s = st;
+	long r;
+
+	switch (s->mode) {
+	case MODE_LIST:
+		if (a == ACT_SUBMIT) {
+			r = picker_selected(&s->list);
+			if (r >= 0 && (size_t)r < s->n && load_one(t, s, s->v[r].case_no)) {
+				s->mode = MODE_ONE;
+				s->scroll = 0;
+			}
+			return SCR_DONE;
+		}
+		if (a == ACT_BACK) {
+			tui_pop(t);
+			return SCR_DONE;
+		}
+		return picker_key(&s->list, a, k) ? SCR_DONE : SCR_PASS;
+	case MODE_ONE:
+		switch (a) {
+		case ACT_BACK:
+			s->mode = MODE_LIST;
+			if (s->stale)
+				load_list(t, s);
+			return SCR_DONE;
+		case ACT_UP:
+			s->scroll--;
+			return SCR_DONE;
+		case ACT_DOWN:
+			s->scroll++;
+			return SCR_DONE;
+		case ACT_PAGE_UP:
+			s->scroll -= s->page > 2 ? s->page - 1 : 1;
+			return SCR_DONE;
+		case ACT_PAGE_DOWN:
+			s->scroll += s->page > 2 ? s->page - 1 : 1;
+			return SCR_DONE;
+		case ACT_FIRST:
+			s->scroll = 0;
+			return SCR_DONE;
+		case ACT_LAST:
+			s->scroll = (int)s->nlines;
+			return SCR_DONE;
+		case ACT_SUPPLEMENT:
+			start_supplement(t, s);
+			return SCR_DONE;
+		case ACT_PRINT:
+			print_again(t, s);
+			return SCR_DONE;
+		default:
+			return SCR_PASS;
+		}
+	case MODE_PICK:
+		switch (a) {
+		case ACT_BACK:
+			s->mode = MODE_ONE;
+			return SCR_DONE;
+		case ACT_SUBMIT:
+			r = picker_selected(&s->pick);
+			if (r >= 0) {
+				s->ask_mat = s->pick_mat[r];
+				s->mode = MODE_ASK;
+			}
+			return SCR_DONE;
+		case ACT_HELP:
+		case ACT_QUIT:
+		case ACT_LOCK:
+		case ACT_REDRAW:
+			return SCR_PASS;
+		default:
+			picker_key(&s->pick, a, k);
+			return SCR_DONE;
+		}
+	case MODE_ASK:
+		switch (a) {
+		case ACT_YES:
+			record_supplement(t, s);
+			return SCR_DONE;
+		case ACT_NO:
+		case ACT_BACK:
+		case ACT_SUBMIT:
+			s->mode = MODE_ONE;
+			return SCR_DONE;
+		case ACT_HELP:
+		case ACT_QUIT:
+		case ACT_LOCK:
+		case ACT_REDRAW:
+			return SCR_PASS;
+		default:
+			return SCR_DONE;
+		}
+	}
+	return SCR_PASS;
+}
+
+static bool cases_text_focus(const void *st)
+{
+	const struct cases_state *s = st;
+
+	return s->mode == MODE_LIST;
+}
+
+static const enum action cases_keys[] = {
+	ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_SUBMIT, ACT_SUPPLEMENT, ACT_PRINT,
+	ACT_BACK, ACT_NONE,
+};
+
+static const struct hint cases_hints[] = {
+	{ ACT_SUBMIT, N_("Open") },
+	{ ACT_SUPPLEMENT, NULL },
+	{ ACT_PRINT, NULL },
+	{ ACT_NONE, NULL },
+};
+
+const struct screen_ops cases_screen = {
+	.name = N_("Cases"),
+	.state_size = sizeof(struct cases_state),
+	.keys = cases_keys,
+	.hints = cases_hints,
+	.help_extra = N_("In the list, typing narrows it (case number, item, applicant, date). s and p work on an open case."),
+	.enter = cases_enter,
+	.draw = cases_draw,
+	.key = cases_key,
+	.leave = cases_leave,
+	.text_focus = cases_text_focus,
+};
