@@ -303,7 +303,7 @@ static void drop_form(struct intake_ui *s)
 		field_clear(&s->ap[i]);
 		set_reason(&s->ap_reason[i], NULL);
 	}
-	s->looked_up = s->form_opened = s->materials_seen = false;
+	s->looked_up = s->form_opened = s->materials_seen = s->ap_edited = false;
 	s->dirty = s->saved_once = s->save_failed = s->leave_anyway = false;
 }
 
@@ -477,6 +477,14 @@ static bool take_proxy(struct intake_ui *s)
 			set_reason(&s->ap_reason[AP_PROXY_RELATION], _("Say how the proxy is related to the applicant."));
 			ok = false;
 		}
+		/* Every reason at once, the number's too. */
+		if (!ok) {
+			char norm[CD_NORMALIZED_MAX];
+
+			if (!cd_applicant_check_key(CD_APPLICANT_PERSON, v[1], norm, reason, sizeof(reason)))
+				set_reason(&s->ap_reason[AP_PROXY_IDNO], reason);
+			sodium_memzero(norm, sizeof(norm));
+		}
 		if (ok && !cd_intake_set_proxy(s->in, v[0], v[1], v[2], v[3], reason, sizeof(reason))) {
 			set_reason(&s->ap_reason[AP_PROXY_IDNO], reason);
 			ok = false;
@@ -520,6 +528,7 @@ static void applicant_continue(struct tui *t, struct intake_ui *s)
 			}
 		return;
 	}
+	s->ap_edited = false;
 	s->page = PAGE_FORM;
 	if (!s->form_opened) {
 		/* The first field that still needs the clerk. */
@@ -601,7 +610,7 @@ static void draw_applicant(struct tui *t, struct intake_ui *s, WINDOW *w)
 			y++;
 	}
 	draw_footer(w, s->form_opened
-		? _("Enter: back to the form   Tab: next field   Esc: back to the form")
+		? _("Enter or Esc: back to the form   Tab: next field")
 		: _("Enter: look up and go on to the form   Tab: next field   Esc: back"));
 }
 
@@ -629,8 +638,11 @@ static enum screen_result applicant_key(struct tui *t, struct intake_ui *s, enum
 		tui_message(t, MSG_INFO, "%s", _("Enter goes on to the form first."));
 		return SCR_DONE;
 	default:
-		if (field_key(&s->ap[s->ap_focus], a, k))
+		if (field_key(&s->ap[s->ap_focus], a, k)) {
+			if (a == ACT_NONE || a == ACT_DEL_BACK || a == ACT_DEL_FWD || a == ACT_CLEAR)
+				s->ap_edited = true;
 			return SCR_DONE;
+		}
 		return SCR_PASS;
 	}
 }
@@ -913,7 +925,7 @@ static void submit(struct tui *t, struct intake_ui *s)
 		/* That operation is over: it gave the notice. The form stays as a
 		 * draft for when the applicant comes back with what is missing,
 		 * and a submit of it then is a new operation. */
-		cd_uuid4(s->in->op_id);
+		cd_intake_renew_op(s->in);
 		save_draft(t, s);
 		tui_message(t, MSG_INFO, "%s",
 			    _("Not accepted: hand over the one-time notice. The form stays in Drafts."));
@@ -1163,7 +1175,7 @@ static enum screen_result intake_key(struct tui *t, void *st, enum action a, con
 	case PAGE_APPLICANT:
 		if (a == ACT_BACK) {
 			if (s->form_opened) {
-				s->page = PAGE_FORM;
+				applicant_continue(t, s); /* kept, as with Enter */
 			} else if (s->saved_once || s->dirty) {
 				leave_form(t, s);
 			} else {
@@ -1238,8 +1250,8 @@ static bool intake_has_unsaved(const struct tui *t, const void *st)
 		return false;
 	if (s->dirty || s->save_failed)
 		return true;
-	/* A number typed and not yet looked up is not in any draft. */
-	return s->page == PAGE_APPLICANT && !s->looked_up && !field_empty(&s->ap[AP_KEY]);
+	/* What was typed on the applicant page reaches the draft with Enter. */
+	return s->ap_edited;
 }
 
 static bool intake_text_focus(const void *st)

@@ -53,6 +53,7 @@ struct intake_ui {
 	int ap_focus;
 	bool looked_up;       /* in->applicant is the look-up of the number in ap[AP_KEY] */
 	bool form_opened;     /* the form was reached once: Esc on this page returns to it */
+	bool ap_edited;       /* typed on this page and not yet taken into the form */
 
 	/* the form page (intake_form.c) */
 	struct field *fields; /* one per item field */

@@ -181,6 +181,7 @@ up() {
 	load_shared
 	registry_reader
 	"$bin" --config "$ini" -U postgres db migrate
+	has_command hall load && "$bin" --config "$ini" -U postgres hall load  # the hall: config/hall.ini
 	for f in "$top"/sql/demo/*.sql; do
 		[ -f "$f" ] && psql_su -d counterdesk -1 -f "$f"
 	done

@@ -158,29 +158,12 @@ BEGIN
 		END IF;
 	END IF;
 
-	-- An applicant on record is updated (sealed values left out keep the
-	-- stored ones); a new one is inserted whole. (Not INSERT ... ON
-	-- CONFLICT: the CHECKs would judge the incomplete proposed row.)
+	-- A new applicant is inserted whole; one on record is updated (sealed
+	-- values left out keep the stored ones). Not one INSERT ... ON CONFLICT
+	-- DO UPDATE: the CHECKs would judge the proposed row, incomplete when
+	-- values are left out.
 	SELECT a.kind INTO v_kind FROM core.applicant a WHERE a.id = v_id FOR UPDATE;
-	IF FOUND THEN
-		IF v_kind <> p_kind THEN
-			RAISE EXCEPTION 'The applicant does not fit the service item'
-				USING ERRCODE = '22023', DETAIL = v_kind || ' / ' || p_kind;
-		END IF;
-		UPDATE core.applicant a SET
-			name = v_name,
-			id_cipher = coalesce(v_idno ->> 'cipher', a.id_cipher),
-			id_mask = coalesce(v_idno ->> 'mask', a.id_mask),
-			id_blind = CASE WHEN v_idno IS NULL THEN a.id_blind ELSE v_idno ->> 'blind' END,
-			phone_cipher = coalesce(v_phone ->> 'cipher', a.phone_cipher),
-			phone_mask = coalesce(v_phone ->> 'mask', a.phone_mask),
-			phone_blind = CASE WHEN v_phone IS NULL THEN a.phone_blind ELSE v_phone ->> 'blind' END,
-			address_cipher = coalesce(v_addr ->> 'cipher', a.address_cipher),
-			address_mask = coalesce(v_addr ->> 'mask', a.address_mask),
-			updated_at = now(),
-			updated_by = session_user
-		WHERE a.id = v_id;
-	ELSE
+	IF NOT FOUND THEN
 		IF p_kind = 'person' AND v_idno IS NULL THEN
 			RAISE EXCEPTION 'Applicant details are incomplete' USING ERRCODE = '22023', DETAIL = 'id_no';
 		END IF;
@@ -188,8 +171,31 @@ BEGIN
 					    phone_cipher, phone_mask, phone_blind, address_cipher, address_mask)
 		VALUES (v_id, p_kind, v_name, v_idno ->> 'cipher', v_idno ->> 'mask', v_idno ->> 'blind', v_uscc,
 			v_phone ->> 'cipher', v_phone ->> 'mask', v_phone ->> 'blind',
-			v_addr ->> 'cipher', v_addr ->> 'mask');
+			v_addr ->> 'cipher', v_addr ->> 'mask')
+		ON CONFLICT (id) DO NOTHING;
+		IF FOUND THEN
+			RETURN v_id;
+		END IF;
+		-- Another submit inserted it a moment ago: update that row.
+		SELECT a.kind INTO STRICT v_kind FROM core.applicant a WHERE a.id = v_id FOR UPDATE;
 	END IF;
+	IF v_kind <> p_kind THEN
+		RAISE EXCEPTION 'The applicant does not fit the service item'
+			USING ERRCODE = '22023', DETAIL = v_kind || ' / ' || p_kind;
+	END IF;
+	UPDATE core.applicant a SET
+		name = v_name,
+		id_cipher = coalesce(v_idno ->> 'cipher', a.id_cipher),
+		id_mask = coalesce(v_idno ->> 'mask', a.id_mask),
+		id_blind = CASE WHEN v_idno IS NULL THEN a.id_blind ELSE v_idno ->> 'blind' END,
+		phone_cipher = coalesce(v_phone ->> 'cipher', a.phone_cipher),
+		phone_mask = coalesce(v_phone ->> 'mask', a.phone_mask),
+		phone_blind = CASE WHEN v_phone IS NULL THEN a.phone_blind ELSE v_phone ->> 'blind' END,
+		address_cipher = coalesce(v_addr ->> 'cipher', a.address_cipher),
+		address_mask = coalesce(v_addr ->> 'mask', a.address_mask),
+		updated_at = now(),
+		updated_by = session_user
+	WHERE a.id = v_id;
 	RETURN v_id;
 END
 $$;

@@ -219,11 +219,34 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION core.hall_tz() RETURNS text
-	LANGUAGE sql STABLE
+-- core.require_role for the calls at a window, which come many a second:
+-- an active staff member of a permitted role is let through with one
+-- cached look-up; everyone else (the set-up superuser, refusals) gets
+-- exactly what core.require_role says.
+CREATE FUNCTION core.hall_require(VARIADIC p_roles text[]) RETURNS text
+	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, core, pg_temp
 AS $$
-	SELECT core.setting_text('time_zone', 'Asia/Shanghai')
+DECLARE
+	v_login text;
+	v_role text;
+BEGIN
+	SELECT s.login, s.role INTO v_login, v_role FROM core.staff s
+	WHERE s.login = session_user AND s.active;
+	IF v_role = ANY (p_roles) OR (v_role = 'helper' AND 'clerk' = ANY (p_roles)) THEN
+		RETURN v_login;
+	END IF;
+	RETURN core.require_role(VARIADIC p_roles);
+END
+$$;
+
+CREATE FUNCTION core.hall_tz() RETURNS text
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, core, pg_temp
+AS $$
+BEGIN
+	RETURN core.setting_text('time_zone', 'Asia/Shanghai');
+END
 $$;
 
 -- The window a staff member means: p_window, else their default window.
@@ -264,73 +287,72 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION core.hall_day_closed(p_day date) RETURNS boolean
-	LANGUAGE sql STABLE
-	SET search_path = pg_catalog, core, pg_temp
-AS $$
-	SELECT EXISTS (SELECT 1 FROM core.hall_day d WHERE d.day = p_day AND d.closed_at IS NOT NULL)
-$$;
-
 CREATE FUNCTION core.hall_refuse_closed(p_day date) RETURNS void
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, core, pg_temp
 AS $$
 BEGIN
-	IF core.hall_day_closed(p_day) THEN
+	IF EXISTS (SELECT 1 FROM core.hall_day d WHERE d.day = p_day AND d.closed_at IS NOT NULL) THEN
 		RAISE EXCEPTION 'The hall is closed for today'
 			USING ERRCODE = '22023', DETAIL = p_day::text;
 	END IF;
 END
 $$;
 
+-- Plain SQL expressions with no SET clause (as core.audit_canon): inlined
+-- into the statements that use them instead of being planned on every call.
 CREATE FUNCTION core.ticket_number(p_prefix text, p_seq int) RETURNS text
 	LANGUAGE sql IMMUTABLE
-	SET search_path = pg_catalog, core, pg_temp
 AS $$
 	SELECT p_prefix || CASE WHEN p_seq < 1000 THEN lpad(p_seq::text, 3, '0') ELSE p_seq::text END
 $$;
 
 CREATE FUNCTION core.ticket_pri(p_green boolean, p_appointment text) RETURNS smallint
 	LANGUAGE sql IMMUTABLE
-	SET search_path = pg_catalog, core, pg_temp
 AS $$
 	SELECT (CASE WHEN p_green THEN 0 WHEN p_appointment IS NOT NULL THEN 1 ELSE 2 END)::smallint
 $$;
 
--- One ticket as every api function returns it.
+-- One ticket as every api function returns it. (The functions on the path
+-- of a call are PL/pgSQL, whose plans are kept for the session: a
+-- non-inlined SQL function is parsed and planned again on every call.)
 CREATE FUNCTION core.ticket_out(p_id uuid)
 	RETURNS TABLE (number text, day date, category text, category_name text, green boolean,
 		       appointment text, status text, issued_at timestamptz, arrived_at timestamptz,
 		       called_at timestamptz, finished_at timestamptz, window_no int, called_by text,
 		       recalls int, transfers int, wait_seconds int, service_seconds int,
 		       carried boolean, out_of_order_reason text)
-	LANGUAGE sql STABLE
+	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, core, pg_temp
 AS $$
+BEGIN
+	RETURN QUERY
 	SELECT t.number, t.day, t.category, c.name, t.green, t.appointment, t.status, t.issued_at,
 	       t.arrived_at, t.called_at, t.finished_at, t.window_no, t.called_by, t.recalls,
 	       t.transfers, t.wait_seconds, t.service_seconds, t.carried, t.out_of_order_reason
 	FROM core.ticket t JOIN core.hall_category c ON c.code = t.category
-	WHERE t.id = p_id
+	WHERE t.id = p_id;
+END
 $$;
 
 -- A ticket by its number: today's, else one carried from an earlier day
 -- and still waiting. (Two index look-ups, never a scan of the history.)
 CREATE FUNCTION core.ticket_by_number(p_number text, p_day date) RETURNS uuid
-	LANGUAGE sql STABLE
+	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, core, pg_temp
 AS $$
-	SELECT coalesce(
+BEGIN
+	RETURN coalesce(
 		(SELECT t.id FROM core.ticket t WHERE t.day = p_day AND t.number = upper(btrim(p_number))),
 		(SELECT t.id FROM core.ticket_ready r JOIN core.ticket t ON t.id = r.ticket_id
 		 WHERE r.carried AND r.day < p_day AND t.number = upper(btrim(p_number))
-		 ORDER BY r.day DESC LIMIT 1))
+		 ORDER BY r.day DESC LIMIT 1));
+END
 $$;
 
 -- The seconds between two instants, rounded.
 CREATE FUNCTION core.seconds_between(p_from timestamptz, p_to timestamptz) RETURNS int
 	LANGUAGE sql IMMUTABLE
-	SET search_path = pg_catalog, core, pg_temp
 AS $$
 	SELECT greatest(0, round(extract(epoch FROM p_to - p_from)))::int
 $$;
@@ -439,21 +461,12 @@ END
 $$;
 
 CREATE FUNCTION core.hall_notify(p_payload jsonb) RETURNS void
-	LANGUAGE sql VOLATILE
+	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, core, pg_temp
 AS $$
-	SELECT pg_notify('counterdesk_hall', p_payload::text)
-$$;
-
--- Finishes the segment of service at the window: the ticket's service time
--- grows by call -> now.
-CREATE FUNCTION core.ticket_end_segment(p_id uuid) RETURNS void
-	LANGUAGE sql VOLATILE
-	SET search_path = pg_catalog, core, pg_temp
-AS $$
-	UPDATE core.ticket t
-	SET service_seconds = t.service_seconds + core.seconds_between(t.called_at, now())
-	WHERE t.id = p_id
+BEGIN
+	PERFORM pg_notify('counterdesk_hall', p_payload::text);
+END
 $$;
 
 -- ---------------------------------------------------------------------------
@@ -686,7 +699,7 @@ DECLARE
 	v_pri smallint;
 	v_ahead int;
 BEGIN
-	PERFORM core.require_role('kiosk', 'clerk');
+	PERFORM core.hall_require('kiosk', 'clerk');
 	IF NOT core.op_begin(p_op, 'api.ticket_issue') THEN
 		SELECT t.id INTO v_id FROM core.ticket t WHERE t.op_id = p_op;
 		RETURN QUERY SELECT o.number, o.day, o.category, o.category_name, o.green, o.appointment,
@@ -794,12 +807,14 @@ $$;
 
 -- The ticket and rule of an operation already done (a retried call).
 CREATE FUNCTION core.hall_replay(p_op uuid, p_kind text, OUT ticket uuid, OUT rule text)
-	LANGUAGE sql STABLE
+	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, core, pg_temp
 AS $$
-	SELECT e.ticket_id, e.detail ->> 'rule' FROM core.ticket_event e
+BEGIN
+	SELECT e.ticket_id, e.detail ->> 'rule' INTO ticket, rule FROM core.ticket_event e
 	WHERE e.op_id = p_op AND e.kind = p_kind
-	ORDER BY e.id LIMIT 1
+	ORDER BY e.id LIMIT 1;
+END
 $$;
 
 -- api.window_call: call the next ticket by the calling rules. rule says
@@ -825,7 +840,7 @@ DECLARE
 	v_rule text;
 	v_cut timestamptz;
 BEGIN
-	PERFORM core.require_role('clerk');
+	PERFORM core.hall_require('clerk');
 	IF NOT core.op_begin(p_op, 'api.window_call') THEN
 		SELECT p.ticket, p.rule INTO v_id, v_rule FROM core.hall_replay(p_op, 'call') p;
 		RETURN QUERY SELECT o.*, v_rule FROM core.ticket_out(v_id) o;
@@ -897,7 +912,7 @@ DECLARE
 	v_ready core.ticket_ready;
 	v_number text;
 BEGIN
-	PERFORM core.require_role('clerk');
+	PERFORM core.hall_require('clerk');
 	IF NOT core.op_begin(p_op, 'api.window_call_ticket') THEN
 		SELECT p.ticket INTO v_id FROM core.hall_replay(p_op, 'call') p;
 		RETURN QUERY SELECT o.*, 'out_of_order'::text FROM core.ticket_out(v_id) o;
@@ -950,7 +965,7 @@ DECLARE
 	v_id uuid;
 	v_t core.ticket;
 BEGIN
-	PERFORM core.require_role('clerk');
+	PERFORM core.hall_require('clerk');
 	r := core.hall_rules_get();
 	IF NOT core.op_begin(p_op, 'api.window_recall') THEN
 		SELECT p.ticket INTO v_id FROM core.hall_replay(p_op, 'recall') p;
@@ -987,7 +1002,7 @@ DECLARE
 	w core.hall_window;
 	v_id uuid;
 BEGIN
-	PERFORM core.require_role('clerk');
+	PERFORM core.hall_require('clerk');
 	IF NOT core.op_begin(p_op, 'api.window_noshow') THEN
 		SELECT p.ticket INTO v_id FROM core.hall_replay(p_op, 'no_show') p;
 		RETURN QUERY SELECT * FROM core.ticket_out(v_id);
@@ -1023,7 +1038,7 @@ DECLARE
 	v_t core.ticket;
 	v_cat text := nullif(upper(btrim(p_category)), '');
 BEGIN
-	PERFORM core.require_role('clerk');
+	PERFORM core.hall_require('clerk');
 	IF NOT core.op_begin(p_op, 'api.window_transfer') THEN
 		SELECT p.ticket INTO v_id FROM core.hall_replay(p_op, 'transfer') p;
 		RETURN QUERY SELECT * FROM core.ticket_out(v_id);
@@ -1046,10 +1061,10 @@ BEGIN
 		END IF;
 	END IF;
 	v_id := core.hall_current(w);
-	PERFORM core.ticket_end_segment(v_id);
 	UPDATE core.ticket t
 	SET status = 'waiting', category = coalesce(v_cat, t.category), window_no = NULL,
-	    transfers = t.transfers + 1
+	    transfers = t.transfers + 1,
+	    service_seconds = t.service_seconds + core.seconds_between(t.called_at, now())
 	WHERE t.id = v_id
 	RETURNING t.* INTO v_t;
 	INSERT INTO core.ticket_ready (ticket_id, day, category, green, pri, arrived_at, to_window, carried)
@@ -1076,7 +1091,7 @@ AS $$
 DECLARE
 	w core.hall_window;
 BEGIN
-	PERFORM core.require_role('clerk');
+	PERFORM core.hall_require('clerk');
 	w := core.hall_window_lock(p_window);
 	IF NOT core.op_begin(p_op, 'api.window_pause') THEN
 		RETURN QUERY SELECT w.window_no, w.paused;
@@ -1114,7 +1129,7 @@ DECLARE
 	v_id uuid;
 	v_case text;
 BEGIN
-	PERFORM core.require_role('clerk');
+	PERFORM core.hall_require('clerk');
 	IF NOT core.op_begin(p_op, 'api.window_finish') THEN
 		SELECT p.ticket INTO v_id FROM core.hall_replay(p_op, 'finish') p;
 		RETURN QUERY SELECT * FROM core.ticket_out(v_id);
@@ -1125,8 +1140,10 @@ BEGIN
 	END IF;
 	w := core.hall_window_lock(p_window);
 	v_id := core.hall_current(w);
-	PERFORM core.ticket_end_segment(v_id);
-	UPDATE core.ticket t SET status = 'done', finished_at = now() WHERE t.id = v_id;
+	UPDATE core.ticket t
+	SET status = 'done', finished_at = now(),
+	    service_seconds = t.service_seconds + core.seconds_between(t.called_at, now())
+	WHERE t.id = v_id;
 	UPDATE core.hall_window hw SET current_ticket = NULL, last_finished = v_id
 	WHERE hw.window_no = w.window_no;
 	IF v_case IS NOT NULL THEN
@@ -1153,7 +1170,7 @@ DECLARE
 	v_case text;
 	v_id uuid;
 BEGIN
-	PERFORM core.require_role('clerk');
+	PERFORM core.hall_require('clerk');
 	v_case := core.hall_check_case(p_case_no);
 	w := core.hall_window_lock(p_window);
 	v_id := coalesce(w.current_ticket, w.last_finished);

@@ -182,7 +182,8 @@ $$;
 -- The rating pad
 
 -- The service the pad of window p_window would rate now: the one last
--- finished there, today, not rated yet. No row: nothing to rate.
+-- finished there, a ticket of today (or carried over and finished within a
+-- day), not rated yet. No row: nothing to rate.
 CREATE FUNCTION api.rating_pending(p_window int)
 	RETURNS TABLE (window_no int, number text, category text, category_name text,
 		       served_by text, served_by_name text, finished_at timestamptz)
@@ -199,7 +200,7 @@ BEGIN
 	JOIN core.hall_category c ON c.code = t.category
 	LEFT JOIN core.staff s ON s.login = t.called_by
 	WHERE w.window_no = p_window AND t.status = 'done'
-	  AND (t.finished_at AT TIME ZONE core.hall_tz())::date = core.today()
+	  AND (t.day = core.today() OR (t.carried AND t.finished_at > now() - interval '1 day'))
 	  AND NOT EXISTS (SELECT 1 FROM core.rating r WHERE r.ticket_id = t.id);
 END
 $$;
@@ -245,7 +246,7 @@ BEGIN
 	SELECT t.id, t.number, t.called_by INTO v_ticket, v_number, v_served
 	FROM core.hall_window w JOIN core.ticket t ON t.id = w.last_finished
 	WHERE w.window_no = p_window AND t.status = 'done'
-	  AND (t.finished_at AT TIME ZONE core.hall_tz())::date = v_day
+	  AND (t.day = v_day OR (t.carried AND t.finished_at > now() - interval '1 day'))
 	  AND NOT EXISTS (SELECT 1 FROM core.rating x WHERE x.ticket_id = t.id);
 	IF v_ticket IS NULL THEN
 		RAISE EXCEPTION 'No finished service at this window is waiting for a rating'
@@ -492,8 +493,8 @@ BEGIN
 END
 $$;
 
--- Ratings of days p_from .. p_to (rating day in the centre's time zone;
--- NULL: today), newest first, for the supervisors' reports.
+-- Ratings of the services of days p_from .. p_to (the tickets' day; NULL:
+-- today), newest first, for the supervisors' reports.
 CREATE FUNCTION api.rating_list(p_from date, p_to date)
 	RETURNS TABLE (rating_id bigint, rated_at timestamptz, window_no int, number text,
 		       category text, served_by text, level int, reason text, void boolean,
@@ -503,7 +504,6 @@ CREATE FUNCTION api.rating_list(p_from date, p_to date)
 AS $$
 #variable_conflict use_column
 DECLARE
-	tz text := core.hall_tz();
 	v_from date := coalesce(p_from, core.today());
 	v_to date := coalesce(p_to, core.today());
 BEGIN
@@ -512,9 +512,8 @@ BEGIN
 	SELECT r.id, r.rated_at, r.window_no, t.number, t.category, r.served_by, r.level::int, r.reason,
 	       r.void, EXISTS (SELECT 1 FROM core.rating_followup f WHERE f.rating_id = r.id),
 	       (SELECT coalesce(a.decision, 'pending') FROM core.rating_appeal a WHERE a.rating_id = r.id)
-	FROM core.rating r JOIN core.ticket t ON t.id = r.ticket_id
-	WHERE r.rated_at >= (v_from::timestamp AT TIME ZONE tz)
-	  AND r.rated_at < ((v_to + 1)::timestamp AT TIME ZONE tz)
+	FROM core.ticket t JOIN core.rating r ON r.ticket_id = t.id
+	WHERE t.day BETWEEN v_from AND v_to
 	ORDER BY r.rated_at DESC;
 END
 $$;

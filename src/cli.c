@@ -38,6 +38,11 @@ static const struct noun nouns[] = {
 	{ "case", cmd_case, N_("accept an application, show and list cases, record a visit") },
 	{ "calendar", cmd_calendar, N_("load, show and count the working-day calendar") },
 	{ "forms", cmd_forms, N_("check, show and load service-item files") },
+	{ "ticket", cmd_ticket, N_("issue and list hall tickets (kiosk, clerks)") },
+	{ "window", cmd_window, N_("call, recall, transfer and finish tickets at a window") },
+	{ "hall", cmd_hall, N_("load the hall file, show the hall, close the day") },
+	{ "green", cmd_green, N_("log green-channel assisted sessions and home visits (helpers)") },
+	{ "rating", cmd_rating, N_("rate a service (kiosk) and follow up bad ratings") },
 };
 
 static void usage(FILE *f)

@@ -38,6 +38,11 @@ int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_forms(struct cli *cli, int argc, char **argv);
 int cmd_case(struct cli *cli, int argc, char **argv);
 int cmd_calendar(struct cli *cli, int argc, char **argv);
+int cmd_ticket(struct cli *cli, int argc, char **argv);
+int cmd_window(struct cli *cli, int argc, char **argv);
+int cmd_hall(struct cli *cli, int argc, char **argv);
+int cmd_green(struct cli *cli, int argc, char **argv);
+int cmd_rating(struct cli *cli, int argc, char **argv);
 
 /* The whole program: parses global options, runs a command or the TUI. */
 int cli_main(int argc, char **argv);
