@@ -141,7 +141,7 @@ static void print_ticket_line(const struct cd_ticket *t)
 	else if (t->to_window)
 		snprintf(win, sizeof(win), "→%d", t->to_window);
 	cd_print_padded(stdout, t->number, 7);
-	cd_print_padded(stdout, t->category, 4);
+	cd_print_padded(stdout, t->category, 6);
 	cd_print_padded(stdout, t->green ? _("green") : t->appointment[0] ? _("appt") : "", 8);
 	cd_print_padded(stdout, status_label(t->status), 10);
 	cd_print_padded(stdout, win, 7);
@@ -253,7 +253,7 @@ static int ticket_list(struct cli *cli, int argc, char **argv)
 		print_json(a);
 	} else {
 		cd_print_padded(stdout, _("NUMBER"), 7);
-		cd_print_padded(stdout, _("CAT"), 4);
+		cd_print_padded(stdout, _("CAT"), 6);
 		cd_print_padded(stdout, "", 8);
 		cd_print_padded(stdout, _("STATUS"), 10);
 		cd_print_padded(stdout, _("WINDOW"), 7);
@@ -387,8 +387,8 @@ static int window_list(struct cli *cli)
 	cd_print_padded(stdout, _("SERVES"), 10);
 	cd_print_padded(stdout, _("STATE"), 10);
 	cd_print_padded(stdout, _("NOW"), 8);
-	cd_print_padded(stdout, _("SINCE"), 8);
-	cd_print_padded(stdout, _("STAFF"), 10);
+	cd_print_padded(stdout, _("SINCE"), 10);
+	cd_print_padded(stdout, _("STAFF"), 12);
 	cd_print_padded(stdout, _("SERVED"), 8);
 	printf("%s\n", _("WAITING"));
 	for (size_t i = 0; i < n; i++) {
@@ -401,8 +401,8 @@ static int window_list(struct cli *cli)
 		cd_print_padded(stdout, w[i].categories, 10);
 		cd_print_padded(stdout, w[i].paused ? _("paused") : w[i].number[0] ? _("serving") : _("free"), 10);
 		cd_print_padded(stdout, w[i].number[0] ? w[i].number : "-", 8);
-		cd_print_padded(stdout, w[i].number[0] ? cd_hall_time(w[i].called_at, since) : "-", 8);
-		cd_print_padded(stdout, w[i].staff_name[0] ? w[i].staff_name : "-", 10);
+		cd_print_padded(stdout, w[i].number[0] ? cd_hall_time(w[i].called_at, since) : "-", 10);
+		cd_print_padded(stdout, w[i].staff_name[0] ? w[i].staff_name : "-", 12);
 		cd_print_padded(stdout, served, 8);
 		printf("%s\n", waiting);
 	}

@@ -13,7 +13,15 @@ struct cd_db {
 	FILE *trace; /* $COUNTERDESK_PQTRACE: the protocol log, for counting round trips */
 	char *user;
 	bool lost; /* the connection was seen to drop and is not yet back */
+	cd_notify_fn on_notify;
+	void *notify_arg;
 };
+
+void cd_db_on_notify(struct cd_db *db, cd_notify_fn fn, void *arg)
+{
+	db->on_notify = fn;
+	db->notify_arg = arg;
+}
 
 static bool starts_with(const char *s, const char *prefix)
 {
@@ -240,10 +248,13 @@ bool cd_db_poll(struct cd_db *db)
 		db->lost = true;
 		return false;
 	}
-	/* Notifications are for the screens of later issues; drop them now so
-	 * they do not pile up. */
-	while ((n = PQnotifies(db->conn)))
+	/* Hand every notification over; with no listener, drop it so that
+	 * none pile up. */
+	while ((n = PQnotifies(db->conn))) {
+		if (db->on_notify)
+			db->on_notify(n->relname, n->extra, db->notify_arg);
 		PQfreemem(n);
+	}
 	return true;
 }
 

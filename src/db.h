@@ -51,6 +51,11 @@ char *cd_db_scram_verifier(struct cd_db *db, const char *login,
 int cd_conninfo_split(const char *conninfo, char **host, char **port, char **dbname,
 		      char **user, struct cd_error *err);
 
+/* Called from cd_db_poll for each NOTIFY that arrived on a LISTENed channel
+ * (channel name and payload). Screens refresh from these instead of polling. */
+typedef void (*cd_notify_fn)(const char *channel, const char *payload, void *arg);
+void cd_db_on_notify(struct cd_db *db, cd_notify_fn fn, void *arg);
+
 bool cd_db_connected(struct cd_db *db);
 /* Checks the socket without blocking (consumes input, notices a closed
  * connection). Returns true while connected. */

@@ -606,6 +606,16 @@ static int one_row(PGresult *res, struct cd_error *err)
 	return 0;
 }
 
+int cd_hall_listen(struct cd_db *db, struct cd_error *err)
+{
+	PGresult *res = cd_db_exec(db, "LISTEN " CD_HALL_CHANNEL, 0, NULL, err);
+
+	if (!res)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
 int cd_hall_load(struct cd_db *db, const struct cd_hall_config *cfg, int *ncat, int *nwin,
 		 struct cd_error *err)
 {

@@ -21,6 +21,13 @@
 struct cd_db;
 struct cd_keys;
 
+/* The channel every hall change is notified on (one NOTIFY per transaction;
+ * payload a small JSON object, docs/hall.md). */
+#define CD_HALL_CHANNEL "counterdesk_hall"
+/* LISTEN on CD_HALL_CHANNEL on this connection (a screen that shows queues
+ * calls it once after logging in, and again after a reconnect). */
+int cd_hall_listen(struct cd_db *db, struct cd_error *err);
+
 /* ---- hall.ini ------------------------------------------------------------ */
 
 #define CD_HALL_NAME_MAX 32  /* characters of a category name */

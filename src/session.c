@@ -81,6 +81,13 @@ bool cd_session_alive(struct cd_session *s)
 	return cd_db_poll(s->db);
 }
 
+void cd_session_on_notify(struct cd_session *s,
+			  void (*fn)(const char *channel, const char *payload, void *arg),
+			  void *arg)
+{
+	cd_db_on_notify(s->db, fn, arg);
+}
+
 int cd_session_socket(struct cd_session *s)
 {
 	return cd_db_socket(s->db);

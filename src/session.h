@@ -39,6 +39,12 @@ int cd_session_socket(struct cd_session *s);
 /* One reconnection attempt with the remembered credentials. */
 bool cd_session_reconnect(struct cd_session *s, struct cd_error *err);
 
+/* Calls fn for every NOTIFY on a channel the session LISTENs to (delivered
+ * from cd_session_alive, which the UI loop calls when the socket is readable). */
+void cd_session_on_notify(struct cd_session *s,
+			  void (*fn)(const char *channel, const char *payload, void *arg),
+			  void *arg);
+
 /* A role name for people ("clerk" -> translated "Window clerk"). */
 const char *cd_role_label(const char *role);
 

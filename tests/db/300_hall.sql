@@ -242,7 +242,7 @@ SELECT is((SELECT count(*)::int FROM core.ticket_ready r JOIN core.ticket t ON t
 SELECT pg_temp.issue('A') \g /dev/null
 CREATE OR REPLACE FUNCTION core.today() RETURNS date
 	LANGUAGE sql STABLE SET search_path = pg_catalog, core, pg_temp
-AS $$ SELECT date '2026-03-03' $$ \g /dev/null
+AS $$ SELECT date '2026-03-03' $$;
 SELECT is(pg_temp.error_of($$SELECT pg_temp.call(2)$$), 'P0002 No ticket is waiting for this window | 2',
 	'yesterday''s tickets are not called today');
 SELECT is(pg_temp.issue('A'), 'A001', 'numbers restart each day: A001 again');
@@ -268,7 +268,7 @@ CREATE OR REPLACE FUNCTION core.today() RETURNS date
 AS $$ SELECT date '2026-03-04' $$;
 -- A001 of 03-04, arrives now
 SELECT pg_temp.issue('A') \g /dev/null
-SELECT is(pg_temp.call(1), 'G001 green', 'the next day the carried green ticket comes first') \g /dev/null
+SELECT is(pg_temp.call(1), 'G001 green', 'the next day the carried green ticket comes first');
 SELECT pg_temp.finish(1) \g /dev/null
 SELECT is(pg_temp.call(1), 'A001 arrival', 'then the carried A001 of yesterday, before today''s A001');
 SELECT is((SELECT day FROM core.ticket t JOIN core.ticket_event e ON e.ticket_id = t.id
