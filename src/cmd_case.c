@@ -16,6 +16,7 @@
 #include "db.h"
 #include "exitcode.h"
 #include "i18n.h"
+#include "jsonout.h"
 #include "intake.h"
 #include "item.h"
 #include "mask.h"
@@ -62,14 +63,6 @@ static int load_keys(struct cli *cli, struct cd_keys **keys)
 	return 0;
 }
 
-static void print_json(json_t *o)
-{
-	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-	printf("%s\n", s ? s : "null");
-	free(s);
-	json_decref(o);
-}
 
 /* ---- case new ------------------------------------------------------------ */
 
@@ -250,10 +243,6 @@ static json_t *missing_json(const struct cd_submit_result *res)
 	return a;
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
 
 static void print_outcome(struct cli *cli, const struct cd_intake *in,
 			  const struct cd_submit_result *res, const char *saved)
@@ -264,14 +253,14 @@ static void print_outcome(struct cli *cli, const struct cd_intake *in,
 		json_t *o = json_object(), *mats = json_object();
 
 		json_object_set_new(o, "outcome", json_string(res->outcome));
-		json_object_set_new(o, "case_no", str_or_null(res->case_no));
-		json_object_set_new(o, "notice_no", str_or_null(res->notice_no));
+		json_object_set_new(o, "case_no", cd_json_text(res->case_no));
+		json_object_set_new(o, "notice_no", cd_json_text(res->notice_no));
 		json_object_set_new(o, "item", json_string(in->item->code));
 		json_object_set_new(o, "item_version", json_integer(in->item->version));
 		json_object_set_new(o, "status", json_string(res->outcome));
-		json_object_set_new(o, "applicant_name", str_or_null(cd_intake_applicant_name(in)));
-		json_object_set_new(o, "promised_date", str_or_null(res->promised_date));
-		json_object_set_new(o, "commitment_due", str_or_null(res->commitment_due));
+		json_object_set_new(o, "applicant_name", cd_json_text(cd_intake_applicant_name(in)));
+		json_object_set_new(o, "promised_date", cd_json_text(res->promised_date));
+		json_object_set_new(o, "commitment_due", cd_json_text(res->commitment_due));
 		json_object_set_new(o, "visits", json_integer(res->visits));
 		for (size_t i = 0; i < in->item->nmaterials; i++)
 			if (cd_intake_material_applies(in, i))
@@ -281,8 +270,8 @@ static void print_outcome(struct cli *cli, const struct cd_intake *in,
 		json_object_set_new(o, "materials", mats);
 		json_object_set_new(o, "fields", fields_json(in));
 		json_object_set_new(o, "missing", missing_json(res));
-		json_object_set_new(o, "paper", str_or_null(saved));
-		print_json(o);
+		json_object_set_new(o, "paper", cd_json_text(saved));
+		cd_json_print(o);
 		return;
 	}
 	if (refused) {
@@ -532,23 +521,23 @@ static json_t *case_json(const struct cd_case *c, bool full)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "case_no", str_or_null(c->case_no));
-	json_object_set_new(o, "item", str_or_null(c->item));
+	json_object_set_new(o, "case_no", cd_json_text(c->case_no));
+	json_object_set_new(o, "item", cd_json_text(c->item));
 	if (c->item_version)
 		json_object_set_new(o, "item_version", json_integer(c->item_version));
-	json_object_set_new(o, "item_name_zh", str_or_null(c->item_name_zh));
-	json_object_set_new(o, "status", str_or_null(c->status));
-	json_object_set_new(o, "applicant_name", str_or_null(c->applicant_name));
-	json_object_set_new(o, "applicant_id_mask", str_or_null(c->applicant_id_mask));
-	json_object_set_new(o, "accepted_at", str_or_null(c->accepted_at));
+	json_object_set_new(o, "item_name_zh", cd_json_text(c->item_name_zh));
+	json_object_set_new(o, "status", cd_json_text(c->status));
+	json_object_set_new(o, "applicant_name", cd_json_text(c->applicant_name));
+	json_object_set_new(o, "applicant_id_mask", cd_json_text(c->applicant_id_mask));
+	json_object_set_new(o, "accepted_at", cd_json_text(c->accepted_at));
 	if (full) {
-		json_object_set_new(o, "accepted_by", str_or_null(c->accepted_by));
+		json_object_set_new(o, "accepted_by", cd_json_text(c->accepted_by));
 		json_object_set_new(o, "window_no", c->window_no ? json_integer(c->window_no)
 								  : json_null());
 	}
-	json_object_set_new(o, "promised_date", str_or_null(c->promised_date));
+	json_object_set_new(o, "promised_date", cd_json_text(c->promised_date));
 	if (full)
-		json_object_set_new(o, "commitment_due", str_or_null(c->commitment_due));
+		json_object_set_new(o, "commitment_due", cd_json_text(c->commitment_due));
 	json_object_set_new(o, "visits", json_integer(c->visits));
 	if (full) {
 		json_t *f = json_object(), *m = json_object(), *p = NULL;
@@ -557,7 +546,7 @@ static json_t *case_json(const struct cd_case *c, bool full)
 			json_object_set_new(f, c->fields[i].key, json_string(c->fields[i].value));
 		for (size_t i = 0; i < c->nmaterials; i++)
 			json_object_set_new(m, c->materials[i].code,
-					    str_or_null(c->materials[i].status));
+					    cd_json_text(c->materials[i].status));
 		json_object_set_new(o, "materials", m);
 		json_object_set_new(o, "fields", f);
 		if (c->proxy_json)
@@ -713,7 +702,7 @@ static int case_show(struct cli *cli, const char *case_no)
 	if (c.item && cd_item_fetch(cli->db, c.item, c.item_version, &it, &err) == 0)
 		in_form_order(&c, it);
 	if (cli->json)
-		print_json(case_json(&c, true));
+		cd_json_print(case_json(&c, true));
 	else
 		show_text(&c, it);
 	cd_item_free(&it);
@@ -752,7 +741,7 @@ static int case_list(struct cli *cli, int argc, char **argv)
 
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(a, case_json(&cases[i], true));
-		print_json(a);
+		cd_json_print(a);
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			const struct cd_case *k = &cases[i];
@@ -788,7 +777,7 @@ static int case_supplement(struct cli *cli, const char *case_no, const char *mat
 		json_object_set_new(o, "material", json_string(material));
 		json_object_set_new(o, "visits", json_integer(r.visits));
 		json_object_set_new(o, "outstanding", json_integer(r.outstanding));
-		print_json(o);
+		cd_json_print(o);
 	} else {
 		printf(_("Case %s: %s received. Visits: %d; materials still missing: %d.\n"), case_no,
 		       material, r.visits, r.outstanding);
@@ -819,7 +808,7 @@ static int case_drafts(struct cli *cli)
 			json_object_set_new(o, "updated_at", json_string(d[i].updated_at));
 			json_array_append_new(a, o);
 		}
-		print_json(a);
+		cd_json_print(a);
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			printf("%s  %s  ", d[i].id, d[i].updated_at);

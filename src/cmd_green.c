@@ -15,6 +15,7 @@
 #include "exitcode.h"
 #include "hall.h"
 #include "i18n.h"
+#include "jsonout.h"
 #include "text.h"
 #include "util.h"
 
@@ -44,26 +45,8 @@ static void help(FILE *f)
 		"                  outcomes, follow-ups open and overdue (default: today)\n"), f);
 }
 
-static void print_json(json_t *o)
-{
-	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
-	puts(s ? s : "null");
-	free(s);
-	json_decref(o);
-}
 
-static json_t *str_or_null(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
-
-static json_t *time_json(time_t t)
-{
-	char buf[32];
-
-	return t ? json_string(cd_hall_iso_time(t, buf)) : json_null();
-}
 
 /* "a,b" -> ["a","b"] */
 static json_t *list_json(const char *list)
@@ -212,8 +195,8 @@ static int start(struct cli *cli, int argc, char **argv)
 	if (rc < 0)
 		return cli_fail(&err);
 	if (cli->json) {
-		print_json(json_pack("{s:I, s:o, s:o}", "session", (json_int_t)out.session_no,
-				     "started_at", time_json(out.started_at), "ticket", str_or_null(out.ticket)));
+		cd_json_print(json_pack("{s:I, s:o, s:o}", "session", (json_int_t)out.session_no,
+				     "started_at", cd_json_time(out.started_at), "ticket", cd_json_text(out.ticket)));
 	} else if (out.ticket[0]) {
 		printf(_("Assisted session %lld started at %s for ticket %s.\n"), out.session_no,
 		       cd_hall_time(out.started_at, buf), out.ticket);
@@ -276,7 +259,7 @@ static int end(struct cli *cli, int argc, char **argv)
 	if (rc < 0)
 		return cli_fail(&err);
 	if (cli->json) {
-		print_json(json_pack("{s:I, s:i, s:o}", "session", (json_int_t)out.session_no,
+		cd_json_print(json_pack("{s:I, s:i, s:o}", "session", (json_int_t)out.session_no,
 				     "duration_seconds", out.duration_seconds,
 				     "followup", out.followup_id ? json_integer(out.followup_id) : json_null()));
 		return CD_EXIT_OK;
@@ -331,30 +314,30 @@ static int list(struct cli *cli, int argc, char **argv)
 
 			json_object_set_new(o, "session", json_integer(g[i].session_no));
 			json_object_set_new(o, "helper", json_string(g[i].helper));
-			json_object_set_new(o, "ticket", str_or_null(g[i].ticket));
+			json_object_set_new(o, "ticket", cd_json_text(g[i].ticket));
 			json_object_set_new(o, "window", g[i].window_no ? json_integer(g[i].window_no) : json_null());
-			json_object_set_new(o, "started_at", time_json(g[i].started_at));
-			json_object_set_new(o, "ended_at", time_json(g[i].ended_at));
+			json_object_set_new(o, "started_at", cd_json_time(g[i].started_at));
+			json_object_set_new(o, "ended_at", cd_json_time(g[i].ended_at));
 			json_object_set_new(o, "duration_seconds", g[i].duration_seconds >= 0 ?
 					    json_integer(g[i].duration_seconds) : json_null());
-			json_object_set_new(o, "age_band", str_or_null(g[i].age_band));
+			json_object_set_new(o, "age_band", cd_json_text(g[i].age_band));
 			json_object_set_new(o, "needs", list_json(g[i].needs));
-			json_object_set_new(o, "need_note", str_or_null(g[i].need_note));
-			json_object_set_new(o, "visitor_name", str_or_null(g[i].visitor_name));
-			json_object_set_new(o, "visitor_id_mask", str_or_null(g[i].visitor_id_mask));
-			json_object_set_new(o, "proxy_name", str_or_null(g[i].proxy_name));
-			json_object_set_new(o, "proxy_relation", str_or_null(g[i].proxy_relation));
-			json_object_set_new(o, "proxy_authorisation", str_or_null(g[i].proxy_authorisation));
+			json_object_set_new(o, "need_note", cd_json_text(g[i].need_note));
+			json_object_set_new(o, "visitor_name", cd_json_text(g[i].visitor_name));
+			json_object_set_new(o, "visitor_id_mask", cd_json_text(g[i].visitor_id_mask));
+			json_object_set_new(o, "proxy_name", cd_json_text(g[i].proxy_name));
+			json_object_set_new(o, "proxy_relation", cd_json_text(g[i].proxy_relation));
+			json_object_set_new(o, "proxy_authorisation", cd_json_text(g[i].proxy_authorisation));
 			json_object_set_new(o, "typed_by", json_string(g[i].typed_by));
 			json_object_set_new(o, "consent", json_boolean(g[i].consent));
-			json_object_set_new(o, "outcome", str_or_null(g[i].outcome));
-			json_object_set_new(o, "referred_to", str_or_null(g[i].referred_to));
+			json_object_set_new(o, "outcome", cd_json_text(g[i].outcome));
+			json_object_set_new(o, "referred_to", cd_json_text(g[i].referred_to));
 			json_object_set_new(o, "cases", list_json(g[i].cases));
-			json_object_set_new(o, "note", str_or_null(g[i].note));
+			json_object_set_new(o, "note", cd_json_text(g[i].note));
 			json_object_set_new(o, "followup", g[i].followup_id ? json_integer(g[i].followup_id) : json_null());
 			json_array_append_new(a, o);
 		}
-		print_json(a);
+		cd_json_print(a);
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			char s[20], d[16];
@@ -395,10 +378,10 @@ static int followups(struct cli *cli, int argc, char **argv)
 			json_array_append_new(a, json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:b}",
 				"id", (json_int_t)f[i].id, "session", (json_int_t)f[i].session_no,
 				"visit_date", f[i].visit_date, "helper", f[i].helper,
-				"visitor_name", str_or_null(f[i].visitor_name), "needs", list_json(f[i].needs),
-				"note", str_or_null(f[i].note), "closed_at", time_json(f[i].closed_at),
-				"close_note", str_or_null(f[i].close_note), "overdue", f[i].overdue));
-		print_json(a);
+				"visitor_name", cd_json_text(f[i].visitor_name), "needs", list_json(f[i].needs),
+				"note", cd_json_text(f[i].note), "closed_at", cd_json_time(f[i].closed_at),
+				"close_note", cd_json_text(f[i].close_note), "overdue", f[i].overdue));
+		cd_json_print(a);
 	} else {
 		if (n == 0)
 			puts(_("No home visit is open."));
@@ -507,7 +490,7 @@ static int report(struct cli *cli, int argc, char **argv)
 		return CD_EXIT_SOFTWARE;
 	}
 	if (cli->json) {
-		print_json(o);
+		cd_json_print(o);
 		return CD_EXIT_OK;
 	}
 	printf(_("Green channel, %s to %s\n"), json_string_value(json_object_get(o, "from")),

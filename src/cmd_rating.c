@@ -13,6 +13,7 @@
 #include "exitcode.h"
 #include "hall.h"
 #include "i18n.h"
+#include "jsonout.h"
 #include "text.h"
 
 static void help(FILE *f)
@@ -40,26 +41,8 @@ static void help(FILE *f)
 		"  list           ratings of a period (supervisors; default today)\n"), f);
 }
 
-static void print_json(json_t *o)
-{
-	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
-	puts(s ? s : "null");
-	free(s);
-	json_decref(o);
-}
 
-static json_t *str_or_null(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
-
-static json_t *time_json(time_t t)
-{
-	char buf[32];
-
-	return t ? json_string(cd_hall_iso_time(t, buf)) : json_null();
-}
 
 static bool parse_num(const char *arg, long long lo, long long hi, long long *out)
 {
@@ -149,10 +132,10 @@ static int add(struct cli *cli, const struct rating_args *a)
 	if (cd_rating_add(cli->db, (int)a->window, (int)a->level, a->reason, &r, &err) < 0)
 		return cli_fail(&err);
 	if (cli->json) {
-		print_json(json_pack("{s:I, s:s, s:i, s:b, s:o, s:o, s:o}", "rating", (json_int_t)r.rating_id,
+		cd_json_print(json_pack("{s:I, s:s, s:i, s:b, s:o, s:o, s:o}", "rating", (json_int_t)r.rating_id,
 			"number", r.number, "level", r.level, "followup", r.followup,
-			"callback_due", time_json(r.callback_due), "rectify_due", time_json(r.rectify_due),
-			"due_basis", str_or_null(r.due_basis)));
+			"callback_due", cd_json_time(r.callback_due), "rectify_due", cd_json_time(r.rectify_due),
+			"due_basis", cd_json_text(r.due_basis)));
 		return CD_EXIT_OK;
 	}
 	printf(_("Thank you. Rating %lld for %s: %s.\n"), r.rating_id, r.number,
@@ -180,11 +163,11 @@ static int pending(struct cli *cli, const struct rating_args *a)
 	if (cd_rating_pending(cli->db, (int)a->window, &p, &err) < 0)
 		return cli_fail(&err);
 	if (cli->json) {
-		print_json(p.found ? json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o}", "window", p.window_no,
+		cd_json_print(p.found ? json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o}", "window", p.window_no,
 					       "number", p.number, "category", p.category,
 					       "category_name", p.category_name, "served_by", p.served_by,
 					       "served_by_name", p.served_by_name,
-					       "finished_at", time_json(p.finished_at))
+					       "finished_at", cd_json_time(p.finished_at))
 				   : json_null());
 		return p.found ? CD_EXIT_OK : CD_EXIT_NO;
 	}
@@ -229,27 +212,27 @@ static int followups(struct cli *cli, const struct rating_args *a)
 			json_t *o = json_object();
 
 			json_object_set_new(o, "rating", json_integer(f[i].rating_id));
-			json_object_set_new(o, "rated_at", time_json(f[i].rated_at));
+			json_object_set_new(o, "rated_at", cd_json_time(f[i].rated_at));
 			json_object_set_new(o, "window", json_integer(f[i].window_no));
 			json_object_set_new(o, "number", json_string(f[i].number));
 			json_object_set_new(o, "served_by", json_string(f[i].served_by));
 			json_object_set_new(o, "level", json_integer(f[i].level));
-			json_object_set_new(o, "reason", str_or_null(f[i].reason));
+			json_object_set_new(o, "reason", cd_json_text(f[i].reason));
 			json_object_set_new(o, "state", json_string(f[i].state));
-			json_object_set_new(o, "callback_due", time_json(f[i].callback_due));
-			json_object_set_new(o, "called_back_at", time_json(f[i].called_back_at));
-			json_object_set_new(o, "callback_note", str_or_null(f[i].callback_note));
-			json_object_set_new(o, "rectify_due", time_json(f[i].rectify_due));
-			json_object_set_new(o, "rectified_at", time_json(f[i].rectified_at));
-			json_object_set_new(o, "rectify_note", str_or_null(f[i].rectify_note));
+			json_object_set_new(o, "callback_due", cd_json_time(f[i].callback_due));
+			json_object_set_new(o, "called_back_at", cd_json_time(f[i].called_back_at));
+			json_object_set_new(o, "callback_note", cd_json_text(f[i].callback_note));
+			json_object_set_new(o, "rectify_due", cd_json_time(f[i].rectify_due));
+			json_object_set_new(o, "rectified_at", cd_json_time(f[i].rectified_at));
+			json_object_set_new(o, "rectify_note", cd_json_text(f[i].rectify_note));
 			json_object_set_new(o, "followup_level", f[i].followup_level ?
 					    json_integer(f[i].followup_level) : json_null());
 			json_object_set_new(o, "due_basis", json_string(f[i].due_basis));
-			json_object_set_new(o, "appeal", str_or_null(f[i].appeal));
+			json_object_set_new(o, "appeal", cd_json_text(f[i].appeal));
 			json_object_set_new(o, "overdue", json_boolean(f[i].overdue));
 			json_array_append_new(arr, o);
 		}
-		print_json(arr);
+		cd_json_print(arr);
 	} else {
 		if (n == 0)
 			puts(_("No bad rating is waiting for a follow-up."));
@@ -291,11 +274,11 @@ static int list(struct cli *cli, const struct rating_args *a)
 
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, json_pack("{s:I, s:o, s:i, s:s, s:s, s:i, s:o, s:b, s:b, s:o}",
-				"rating", (json_int_t)r[i].rating_id, "rated_at", time_json(r[i].rated_at),
+				"rating", (json_int_t)r[i].rating_id, "rated_at", cd_json_time(r[i].rated_at),
 				"window", r[i].window_no, "number", r[i].number, "served_by", r[i].served_by,
-				"level", r[i].level, "reason", str_or_null(r[i].reason), "void", r[i].void_,
-				"followup", r[i].followup, "appeal", str_or_null(r[i].appeal)));
-		print_json(arr);
+				"level", r[i].level, "reason", cd_json_text(r[i].reason), "void", r[i].void_,
+				"followup", r[i].followup, "appeal", cd_json_text(r[i].appeal)));
+		cd_json_print(arr);
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			char t[20];

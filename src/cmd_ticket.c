@@ -14,28 +14,11 @@
 #include "exitcode.h"
 #include "hall.h"
 #include "i18n.h"
+#include "jsonout.h"
 #include "text.h"
 
-static void print_json(json_t *o)
-{
-	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
-	puts(s ? s : "null");
-	free(s);
-	json_decref(o);
-}
 
-static json_t *str_or_null(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
-
-static json_t *time_json(time_t t)
-{
-	char buf[32];
-
-	return t ? json_string(cd_hall_iso_time(t, buf)) : json_null();
-}
 
 static const char *status_label(const char *status)
 {
@@ -94,22 +77,22 @@ static json_t *ticket_json(const struct cd_ticket *t)
 	json_object_set_new(o, "category", json_string(t->category));
 	json_object_set_new(o, "category_name", json_string(t->category_name));
 	json_object_set_new(o, "green", json_boolean(t->green));
-	json_object_set_new(o, "appointment", str_or_null(t->appointment));
+	json_object_set_new(o, "appointment", cd_json_text(t->appointment));
 	json_object_set_new(o, "status", json_string(t->status));
 	if (t->ahead >= 0)
 		json_object_set_new(o, "ahead", json_integer(t->ahead));
-	json_object_set_new(o, "issued_at", time_json(t->issued_at));
-	json_object_set_new(o, "arrived_at", time_json(t->arrived_at));
-	json_object_set_new(o, "called_at", time_json(t->called_at));
-	json_object_set_new(o, "finished_at", time_json(t->finished_at));
+	json_object_set_new(o, "issued_at", cd_json_time(t->issued_at));
+	json_object_set_new(o, "arrived_at", cd_json_time(t->arrived_at));
+	json_object_set_new(o, "called_at", cd_json_time(t->called_at));
+	json_object_set_new(o, "finished_at", cd_json_time(t->finished_at));
 	json_object_set_new(o, "window", t->window_no ? json_integer(t->window_no) : json_null());
-	json_object_set_new(o, "called_by", str_or_null(t->called_by));
+	json_object_set_new(o, "called_by", cd_json_text(t->called_by));
 	json_object_set_new(o, "recalls", json_integer(t->recalls));
 	json_object_set_new(o, "transfers", json_integer(t->transfers));
 	json_object_set_new(o, "wait_seconds", t->wait_seconds >= 0 ? json_integer(t->wait_seconds) : json_null());
 	json_object_set_new(o, "service_seconds", json_integer(t->service_seconds));
 	json_object_set_new(o, "carried", json_boolean(t->carried));
-	json_object_set_new(o, "out_of_order_reason", str_or_null(t->reason));
+	json_object_set_new(o, "out_of_order_reason", cd_json_text(t->reason));
 	if (t->rule[0])
 		json_object_set_new(o, "rule", json_string(t->rule));
 	if (t->pri >= 0)
@@ -205,7 +188,7 @@ static int ticket_issue(struct cli *cli, int argc, char **argv)
 	if (cd_ticket_issue(cli->db, category, green, appointment, &t, &err) < 0)
 		return cli_fail(&err);
 	if (cli->json) {
-		print_json(ticket_json(&t));
+		cd_json_print(ticket_json(&t));
 		return CD_EXIT_OK;
 	}
 	printf(_("Ticket %s  %s %s\n"), t.number, t.category, t.category_name);
@@ -250,7 +233,7 @@ static int ticket_list(struct cli *cli, int argc, char **argv)
 
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(a, ticket_json(&v[i]));
-		print_json(a);
+		cd_json_print(a);
 	} else {
 		cd_print_padded(stdout, _("NUMBER"), 7);
 		cd_print_padded(stdout, _("CAT"), 6);
@@ -375,11 +358,11 @@ static int window_list(struct cli *cli)
 			json_array_append_new(a, json_pack("{s:i, s:s, s:b, s:b, s:o, s:o, s:o, s:o, s:i, s:i}",
 				"window", w[i].window_no, "categories", w[i].categories,
 				"serves_green", w[i].serves_green, "paused", w[i].paused,
-				"staff", str_or_null(w[i].staff), "number", str_or_null(w[i].number),
+				"staff", cd_json_text(w[i].staff), "number", cd_json_text(w[i].number),
 				"green", w[i].number[0] ? json_boolean(w[i].green) : json_null(),
-				"called_at", time_json(w[i].called_at), "served_today", w[i].served_today,
+				"called_at", cd_json_time(w[i].called_at), "served_today", w[i].served_today,
 				"waiting", w[i].waiting));
-		print_json(a);
+		cd_json_print(a);
 		free(w);
 		return CD_EXIT_OK;
 	}
@@ -454,7 +437,7 @@ int cmd_window(struct cli *cli, int argc, char **argv)
 		if (rc < 0)
 			return cli_fail(&err);
 		if (cli->json)
-			print_json(ticket_json(&t));
+			cd_json_print(ticket_json(&t));
 		else
 			say_called(&t);
 		return CD_EXIT_OK;
@@ -466,7 +449,7 @@ int cmd_window(struct cli *cli, int argc, char **argv)
 		if (cd_window_recall(cli->db, a.window, number, &recalls, &limit, &err) < 0)
 			return cli_fail(&err);
 		if (cli->json)
-			print_json(json_pack("{s:s, s:i, s:i}", "number", number, "recalls", recalls,
+			cd_json_print(json_pack("{s:s, s:i, s:i}", "number", number, "recalls", recalls,
 					     "recall_limit", limit));
 		else
 			printf(_("Calling %s again (%d of %d).\n"), number, recalls, limit);
@@ -478,7 +461,7 @@ int cmd_window(struct cli *cli, int argc, char **argv)
 		if (cd_window_pause(cli->db, a.window, paused, &err) < 0)
 			return cli_fail(&err);
 		if (cli->json)
-			print_json(json_pack("{s:b}", "paused", paused));
+			cd_json_print(json_pack("{s:b}", "paused", paused));
 		else
 			puts(paused ? _("The window is paused: it calls nobody until resumed.")
 				    : _("The window calls again."));
@@ -490,7 +473,7 @@ int cmd_window(struct cli *cli, int argc, char **argv)
 		if (cd_window_link_case(cli->db, a.window, argv[optind], number, &err) < 0)
 			return cli_fail(&err);
 		if (cli->json)
-			print_json(json_pack("{s:s, s:s}", "number", number, "case", argv[optind]));
+			cd_json_print(json_pack("{s:s, s:s}", "number", number, "case", argv[optind]));
 		else
 			printf(_("Ticket %s is linked to case %s.\n"), number, argv[optind]);
 		return CD_EXIT_OK;
@@ -504,7 +487,7 @@ int cmd_window(struct cli *cli, int argc, char **argv)
 	if (rc < 0)
 		return cli_fail(&err);
 	if (cli->json) {
-		print_json(ticket_json(&t));
+		cd_json_print(ticket_json(&t));
 	} else if (!strcmp(verb, "noshow")) {
 		printf(_("%s did not come: marked as a no-show.\n"), t.number);
 	} else if (!strcmp(verb, "transfer")) {
@@ -636,7 +619,7 @@ static int hall_status(struct cli *cli)
 		for (size_t i = 0; i < nw; i++)
 			json_array_append_new(wa, json_pack("{s:i, s:s, s:b, s:o, s:i, s:i}",
 				"window", w[i].window_no, "categories", w[i].categories, "paused", w[i].paused,
-				"number", str_or_null(w[i].number), "served_today", w[i].served_today,
+				"number", cd_json_text(w[i].number), "served_today", w[i].served_today,
 				"waiting", w[i].waiting));
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(qa, json_pack("{s:s, s:s, s:i, s:i, s:i, s:o, s:i, s:i, s:i, s:o, s:o}",
@@ -650,7 +633,7 @@ static int hall_status(struct cli *cli)
 				"avg_service_seconds", q[i].avg_service_seconds >= 0 ?
 					json_integer(q[i].avg_service_seconds) : json_null()));
 		o = json_pack("{s:o, s:o}", "windows", wa, "categories", qa);
-		print_json(o);
+		cd_json_print(o);
 		free(w);
 		free(q);
 		return CD_EXIT_OK;
@@ -684,7 +667,7 @@ static int hall_show(struct cli *cli)
 		return CD_EXIT_SOFTWARE;
 	}
 	if (cli->json) {
-		print_json(o);
+		cd_json_print(o);
 		return CD_EXIT_OK;
 	}
 	v = json_object_get(o, "rules");
@@ -750,7 +733,7 @@ static int hall_close(struct cli *cli, int argc, char **argv)
 	if (cd_hall_close_day(cli->db, reason, early, &out, &err) < 0)
 		return cli_fail(&err);
 	if (cli->json)
-		print_json(json_pack("{s:s, s:i, s:i, s:s}", "day", out.day, "closed", out.closed,
+		cd_json_print(json_pack("{s:s, s:i, s:i, s:s}", "day", out.day, "closed", out.closed,
 				     "carried", out.carried, "reason", out.reason));
 	else
 		printf(_("The hall is closed for %s: %d tickets closed, %d carried to the next day (%s).\n"),
@@ -789,7 +772,7 @@ int cmd_hall(struct cli *cli, int argc, char **argv)
 		if (rc < 0)
 			return cli_fail(&err);
 		if (cli->json)
-			print_json(json_pack("{s:i, s:i}", "categories", ncat, "windows", nwin));
+			cd_json_print(json_pack("{s:i, s:i}", "categories", ncat, "windows", nwin));
 		else
 			printf(_("Hall loaded: %d categories, %d windows.\n"), ncat, nwin);
 		return CD_EXIT_OK;

@@ -24,42 +24,7 @@
 #include "intake.h"
 #include "item.h"
 
-static char top[PATH_MAX];
-
-static int is_top(const char *dir)
-{
-	char probe[PATH_MAX + 64];
-
-	snprintf(probe, sizeof(probe), "%s/forms/newborn.ini", dir);
-	return access(probe, R_OK) == 0;
-}
-
-static void find_top(const char *argv0)
-{
-	const char *env = getenv("COUNTERDESK_TOP");
-	char dir[PATH_MAX];
-	char *slash;
-
-	if (env && *env && is_top(env)) {
-		snprintf(top, sizeof(top), "%s", env);
-		return;
-	}
-	if (is_top(".")) {
-		snprintf(top, sizeof(top), ".");
-		return;
-	}
-	if (!realpath(strchr(argv0, '/') ? argv0 : "/proc/self/exe", dir))
-		dir[0] = '\0';
-	for (int up = 0; up < 4 && (slash = strrchr(dir, '/')); up++) {
-		*slash = '\0';
-		if (*dir && is_top(dir)) {
-			snprintf(top, sizeof(top), "%s", dir);
-			return;
-		}
-	}
-	fprintf(stderr, "test_intake: cannot find the repository: set COUNTERDESK_TOP\n");
-	exit(1);
-}
+#include "repo.h"
 
 static struct cd_item *load_item(const char *name)
 {
