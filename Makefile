@@ -96,7 +96,7 @@ asan-tests: $(ASAN_UNIT_BIN)
 # The demo: a private cluster under var/, reused on the next run.
 demo: deps all
 	@scripts/cluster.sh up "$(CURDIR)/var"
-	@echo "Demo logins: clerk1 clerk2 green1 reviewer.mz reviewer.rs reviewer.yb super1 admin1 (password: <login>-demo)"
+	@echo "Demo logins: clerk1 clerk2 green1 reviewer.mz reviewer.rs reviewer.yb super1 admin1 kiosk1 (password: <login>-demo)"
 	COUNTERDESK_LOCALEDIR="$(CURDIR)/$(BUILD)/locale" $(BUILD)/counterdesk --config "$(CURDIR)/var/counterdesk.ini"
 
 demo-stop:
