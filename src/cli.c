@@ -43,6 +43,7 @@ static const struct noun nouns[] = {
 	{ "hall", cmd_hall, N_("load the hall file, show the hall, close the day") },
 	{ "green", cmd_green, N_("log green-channel assisted sessions and home visits (helpers)") },
 	{ "rating", cmd_rating, N_("rate a service (kiosk) and follow up bad ratings") },
+	{ "shared", cmd_shared, N_("import register extracts into the shared-data database") },
 };
 
 static void usage(FILE *f)

@@ -23,6 +23,7 @@
 #include "receipt.h"
 #include "text.h"
 #include "util.h"
+#include "verify.h"
 
 static void help(FILE *f)
 {
@@ -34,6 +35,8 @@ static void help(FILE *f)
 		"       counterdesk case list [--status S] [--json]\n"
 		"       counterdesk case supplement CASE_NO MATERIAL\n"
 		"       counterdesk case drafts [--json]\n"
+		"       counterdesk case verify CASE_NO [--json]\n"
+		"       counterdesk case resolve CASE_NO MATERIAL --reason TEXT\n"
 		"  new         accept an application: fields known from the applicant's record or\n"
 		"              the registry are filled in unless given; materials not mentioned\n"
 		"              count as missing. A missing key material refuses the case and\n"
@@ -44,6 +47,10 @@ static void help(FILE *f)
 		"  list        the newest cases, optionally of one status\n"
 		"  supplement  the applicant brings a missing material: records a visit\n"
 		"  drafts      your unfinished forms\n"
+		"  verify      check every verifiable material against the shared-data registers\n"
+		"              (exit 0 when all matched, 1 otherwise)\n"
+		"  resolve     record that the original of a mismatched or not-found material\n"
+		"              was checked by hand, with the reason\n"
 		"Exit 0 accepted, 1 refused or invalid input, 2 usage, 77 no rights.\n"), f);
 }
 
@@ -822,6 +829,120 @@ static int case_drafts(struct cli *cli)
 	return CD_EXIT_OK;
 }
 
+/* ---- case verify / resolve ----------------------------------------------- */
+
+static int case_verify(struct cli *cli, const char *case_no)
+{
+	struct cd_verify_results res;
+	struct cd_keys *keys = NULL;
+	struct cd_error err;
+	bool unavailable = false;
+	int rc, width = 0;
+
+	if ((rc = cli_config(cli)) || (rc = load_keys(cli, &keys)))
+		return rc;
+	if ((rc = cli_connect(cli))) {
+		cd_keys_free(&keys);
+		return rc;
+	}
+	rc = cd_case_verify(cli->db, keys, case_no, &res, &err);
+	cd_keys_free(&keys);
+	if (rc < 0)
+		return cli_fail(&err);
+	if (cli->json) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < res.n; i++) {
+			const struct cd_verify_result *v = &res.v[i];
+			json_t *o = json_object(), *d = json_array();
+
+			for (size_t k = 0; k < v->ndiffering; k++)
+				json_array_append_new(d, json_string(v->differing[k]));
+			json_object_set_new(o, "material", json_string(v->material));
+			json_object_set_new(o, "register", json_string(v->register_name));
+			json_object_set_new(o, "outcome", json_string(v->outcome));
+			json_object_set_new(o, "differing", d);
+			json_object_set_new(o, "paper_needed", json_boolean(v->paper_needed));
+			json_object_set_new(o, "detail", cd_json_text(v->detail));
+			json_array_append_new(a, o);
+		}
+		json_t *top = json_object();
+
+		json_object_set_new(top, "case_no", json_string(case_no));
+		json_object_set_new(top, "all_matched", json_boolean(cd_verify_all_matched(&res)));
+		json_object_set_new(top, "materials", a);
+		cd_json_print(top);
+	} else {
+		for (size_t i = 0; i < res.n; i++)
+			if (cd_text_width(res.v[i].material) > width)
+				width = cd_text_width(res.v[i].material);
+		for (size_t i = 0; i < res.n; i++) {
+			const struct cd_verify_result *v = &res.v[i];
+
+			cd_print_padded(stdout, v->material, width + 2);
+			cd_print_padded(stdout, v->register_name, 15);
+			fputs(cd_verify_outcome_text(v->outcome), stdout);
+			if (v->ndiffering) {
+				printf("%s", _(": differs in "));
+				for (size_t k = 0; k < v->ndiffering; k++)
+					printf("%s%s", k ? ", " : "", v->differing[k]);
+			} else if (v->detail && strcmp(v->outcome, "unavailable")) {
+				printf(" (%s)", cd_verify_detail_text(v->detail));
+			}
+			putchar('\n');
+			if (!strcmp(v->outcome, "unavailable"))
+				unavailable = true;
+		}
+		if (!res.n)
+			printf("%s\n", _("Nothing on this case can be verified against shared data."));
+		if (unavailable)
+			printf("%s\n", _("The shared-data registers could not be reached: those materials "
+					 "are still to be verified. The case stands; verify again later."));
+	}
+	rc = cd_verify_all_matched(&res) ? CD_EXIT_OK : CD_EXIT_NO;
+	cd_verify_results_clear(&res);
+	return rc;
+}
+
+static int case_resolve(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = _("usage: counterdesk case resolve CASE_NO MATERIAL --reason TEXT");
+	const char *reason = NULL;
+	struct cd_error err;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'r')
+			reason = optarg;
+		else
+			return cli_usage("%s", usage);
+	}
+	if (optind + 2 != argc || !reason)
+		return cli_usage("%s", usage);
+	if ((rc = cli_connect(cli)))
+		return rc;
+	if (cd_verification_resolve(cli->db, argv[optind], argv[optind + 1], reason, &err) < 0)
+		return cli_fail(&err);
+	if (cli->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "case_no", json_string(argv[optind]));
+		json_object_set_new(o, "material", json_string(argv[optind + 1]));
+		json_object_set_new(o, "resolution", json_string("checked_by_hand"));
+		cd_json_print(o);
+	} else {
+		printf(_("Case %s: %s marked as checked by hand from the original document.\n"),
+		       argv[optind], argv[optind + 1]);
+	}
+	return CD_EXIT_OK;
+}
+
 int cmd_case(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argv[1])) {
@@ -847,5 +968,12 @@ int cmd_case(struct cli *cli, int argc, char **argv)
 			return cli_usage(_("usage: counterdesk case drafts [--json]"));
 		return case_drafts(cli);
 	}
+	if (!strcmp(argv[1], "verify")) {
+		if (argc != 3)
+			return cli_usage(_("usage: counterdesk case verify CASE_NO [--json]"));
+		return case_verify(cli, argv[2]);
+	}
+	if (!strcmp(argv[1], "resolve"))
+		return case_resolve(cli, argc - 1, argv + 1);
 	return cli_usage(_("unknown case command '%s'"), argv[1]);
 }

@@ -303,6 +303,53 @@ bool cd_db_exec_script(struct cd_db *db, const char *script, struct cd_error *er
 	return false;
 }
 
+long long cd_db_copy_in(struct cd_db *db, const char *sql, cd_copy_fn fn, void *arg,
+			struct cd_error *err)
+{
+	PGresult *res;
+	long long rows = -1;
+	int more;
+
+	if (!cd_db_connected(db)) {
+		cd_error_set(err, CD_ERR_CONN_LOST, "The connection to the database was lost", NULL);
+		return -1;
+	}
+	res = PQexec(db->conn, sql);
+	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+		result_error(db, res, err);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	/* Blocking mode: PQputCopyData returns 1 or, on a broken connection, -1;
+	 * a server-side error shows in the result after PQputCopyEnd. */
+	for (;;) {
+		const char *data = NULL;
+		size_t len = 0;
+
+		more = fn(arg, &data, &len);
+		if (more <= 0)
+			break;
+		if (len > 0 && PQputCopyData(db->conn, data, (int)len) != 1) {
+			more = -1;
+			break;
+		}
+	}
+	PQputCopyEnd(db->conn, more < 0 ? "the client gave up" : NULL);
+	/* One result for the COPY, then NULL. */
+	while ((res = PQgetResult(db->conn))) {
+		if (PQresultStatus(res) == PGRES_COMMAND_OK && rows < 0) {
+			rows = strtoll(PQcmdTuples(res), NULL, 10);
+			cd_error_clear(err);
+		} else if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			result_error(db, res, err);
+			rows = -1;
+		}
+		PQclear(res);
+	}
+	return rows;
+}
+
 char *cd_db_scram_verifier(struct cd_db *db, const char *login,
 			   const char *password, struct cd_error *err)
 {

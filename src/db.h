@@ -41,6 +41,16 @@ PGresult *cd_db_exec_op(struct cd_db *db, const char *op_id, const char *sql,
  * from sql/, never text from a user). */
 bool cd_db_exec_script(struct cd_db *db, const char *script, struct cd_error *err);
 
+/* COPY ... FROM STDIN in the text format. sql is the COPY statement (no
+ * parameters, never text from a user). fn is called for the data until it
+ * returns 0 (the end) or -1 (give up: the COPY fails and loads nothing); on 1
+ * it has set *data and *len to the next bytes (any split; the buffer must
+ * stay valid until the next call). Returns the number of rows the server
+ * copied, or -1 with err (the server's reason, also when fn gave up). */
+typedef int (*cd_copy_fn)(void *arg, const char **data, size_t *len);
+long long cd_db_copy_in(struct cd_db *db, const char *sql, cd_copy_fn fn, void *arg,
+			struct cd_error *err);
+
 /* The SCRAM verifier of password for login, computed here in the client so
  * that the password itself never travels to the server. malloc'd. */
 char *cd_db_scram_verifier(struct cd_db *db, const char *login,
