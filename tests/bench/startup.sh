@@ -27,6 +27,10 @@ wait_for() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
+# A session that lives for the whole run: killing the only session would
+# stop the tmux server, and a new-session racing its shutdown fails.
+tm new-session -d -s keep -x 20 -y 5 "sleep 3600"
+
 start_pane() { # command...
 	tm kill-session -t bench 2>/dev/null
 	tm new-session -d -s bench -x 100 -y 30 \
