@@ -36,12 +36,23 @@
 	ACTION(CLEAR, CD_CTRL('U'), N_("Clear"), N_("Clear the whole field"))                \
 	ACTION(YES, 'y', N_("Yes"), N_("Answer yes"))                                        \
 	ACTION(NO, 'n', N_("No"), N_("Answer no"))                                           \
+	ACTION(CALL_NEXT, KEY_F(2), N_("Call next"), N_("Call the next ticket to this window (green-channel tickets first)")) \
+	ACTION(RECALL, KEY_F(3), N_("Recall"), N_("Call the ticket at the window once more (the number of recalls is limited)")) \
+	ACTION(NO_SHOW, KEY_F(4), N_("No-show"), N_("Mark the ticket called as a no-show: the visitor did not come")) \
+	ACTION(FINISH, KEY_F(8), N_("Finish"), N_("Finish the service; the window's rating pad then asks the visitor")) \
+	ACTION(PAUSE, KEY_F(9), N_("Pause"), N_("Pause the window, or open it again")) \
+	ACTION(TRANSFER, 't', N_("Transfer"), N_("Transfer the ticket to another category or window; the visitor keeps their place")) \
+	ACTION(CALL_NUMBER, 'c', N_("By number"), N_("Call a waiting ticket by its number, out of order, with a reason")) \
+	ACTION(APPLY, 'a', N_("Apply"), N_("Open a new integrated application for the visitor at the window; its case is linked to the ticket")) \
+	ACTION(GREEN, 'g', N_("Assist"), N_("Start an assisted session of the green channel (helpers), from the green ticket called or for a walk-in")) \
 	ACTION(SEND, KEY_F(5), N_("Submit"), N_("Submit the application: accept it, accept it on commitment or issue the one-time notice")) \
 	ACTION(MATERIALS, KEY_F(6), N_("Materials"), N_("Switch between the form and the materials checklist")) \
 	ACTION(APPLICANT, KEY_F(7), N_("Applicant"), N_("Change the applicant or record a proxy")) \
 	ACTION(TOGGLE, ' ', N_("Toggle"), N_("Mark a material provided or missing; take the next choice of a field")) \
 	ACTION(SUPPLEMENT, 's', N_("Supplement"), N_("Record a visit that brings a missing material (one more visit)")) \
-	ACTION(PRINT, 'p', N_("Print"), N_("Print the receipt or the one-time notice again"))
+	ACTION(PRINT, 'p', N_("Print"), N_("Print the receipt or the one-time notice again")) \
+	ACTION(VERIFY, 'v', N_("Verify"), N_("Verify every verifiable material of the case against shared data")) \
+	ACTION(RESOLVE, 'h', N_("By hand"), N_("Record that the original document was checked by hand (after a mismatch or a not-found), with a reason"))
 
 enum action {
 	ACT_NONE = 0,

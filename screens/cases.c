@@ -21,6 +21,7 @@
 #include "screen.h"
 #include "session.h"
 #include "util.h"
+#include "verify.h"
 
 #define LIST_LIMIT 200
 
@@ -29,6 +30,8 @@ enum cases_mode {
 	MODE_ONE,   /* one case */
 	MODE_PICK,  /* which missing material was brought */
 	MODE_ASK,   /* record it? */
+	MODE_RPICK, /* which result was checked by hand */
+	MODE_REASON,/* why: the reason for checking by hand */
 };
 
 struct dline {
@@ -56,6 +59,15 @@ struct cases_state {
 	struct picker pick;
 	size_t *pick_mat;     /* picker row -> material of one */
 	size_t ask_mat;
+
+	/* Verification against shared data (v), for the open case only. */
+	struct cd_verify_results vr;
+	bool have_vr;
+	char **resolved;      /* per result: the reason once checked by hand */
+	struct picker rpick;
+	size_t *rpick_res;    /* picker row -> result */
+	size_t rres;          /* the result being resolved */
+	struct field reason;
 };
 
 static struct cd_db *db_of(struct tui *t)
@@ -227,6 +239,129 @@ static bool group_known(const struct cd_item *it, const char *key)
 	return false;
 }
 
+/* ---- verification against shared data ---- */
+
+static const char *material_name(const struct cases_state *s, const char *code)
+{
+	const struct cd_item_material *im = s->item && code ? cd_item_find_material(s->item, code) : NULL;
+
+	if (im)
+		return zh() || !im->name_en ? im->name_zh : im->name_en;
+	for (size_t i = 0; code && i < s->one.nmaterials; i++)
+		if (!strcmp(s->one.materials[i].code, code) && s->one.materials[i].name_zh)
+			return s->one.materials[i].name_zh;
+	return code ? code : "";
+}
+
+static const char *verify_word(const struct cd_verify_result *v)
+{
+	const char *o = v->outcome ? v->outcome : "";
+
+	if (!strcmp(o, "matched"))
+		return v->paper_needed ? _("Verified") : _("Verified, no paper copy needed");
+	if (!strcmp(o, "mismatched"))
+		return _("Does not match");
+	if (!strcmp(o, "not_found"))
+		return _("Not found in the register");
+	if (!strcmp(o, "unavailable"))
+		return _("Shared data unavailable");
+	return cd_verify_outcome_text(o);
+}
+
+static bool resolvable(const struct cases_state *s, size_t i)
+{
+	const char *o = s->vr.v[i].outcome;
+
+	return o && (!strcmp(o, "mismatched") || !strcmp(o, "not_found")) && !s->resolved[i];
+}
+
+/* "father_idno.name": the label of the form field and a word for what
+ * differs; never a value. */
+static void differing_text(const struct cases_state *s, const char *d, char *buf, size_t len)
+{
+	const char *dot = strrchr(d, '.'), *what = dot ? dot + 1 : d, *word = what;
+	char subject[128] = "";
+
+	if (dot && (size_t)(dot - d) < sizeof(subject)) {
+		memcpy(subject, d, (size_t)(dot - d));
+		subject[dot - d] = '\0';
+		for (size_t i = 0; s->item && i < s->item->nfields; i++)
+			if (!strcmp(s->item->fields[i].key, subject)) {
+				const struct cd_item_field *f = &s->item->fields[i];
+
+				snprintf(subject, sizeof(subject), "%s",
+					 zh() || !f->label_en ? f->label_zh : f->label_en);
+				break;
+			}
+	}
+	if (!strcmp(what, "name"))
+		word = _("name");
+	else if (!strcmp(what, "status"))
+		word = _("status");
+	else if (!strcmp(what, "legal_rep_id"))
+		word = _("legal representative");
+	if (subject[0])
+		snprintf(buf, len, "%s%s%s", subject, draw_dot(), word);
+	else
+		snprintf(buf, len, "%s", word);
+}
+
+static void add_verify_lines(struct cases_state *s)
+{
+	char row[1024], buf[512];
+
+	if (!s->have_vr)
+		return;
+	add_line(s, ROLE_NORMAL, 0, "");
+	add_line(s, ROLE_HEADING, 2, _("Verified against shared data"));
+	if (!s->vr.n)
+		add_line(s, ROLE_DIM, 4, _("Nothing on this case can be verified against shared data."));
+	for (size_t i = 0; i < s->vr.n; i++) {
+		const struct cd_verify_result *v = &s->vr.v[i];
+		const char *o = v->outcome ? v->outcome : "";
+		enum draw_role role = !strcmp(o, "matched") ? ROLE_OK : ROLE_ERROR;
+
+		row[0] = '\0';
+		picker_col(row, sizeof(row), material_name(s, v->material), 30);
+		if (s->resolved[i]) {
+			snprintf(row + strlen(row), sizeof(row) - strlen(row), "%s%s%s",
+				 verify_word(v), draw_dot(), _("Original checked by hand"));
+			role = ROLE_NORMAL;
+		} else {
+			snprintf(row + strlen(row), sizeof(row) - strlen(row), "%s", verify_word(v));
+		}
+		add_line(s, role, 4, row);
+		if (!strcmp(o, "mismatched") && v->ndiffering) {
+			snprintf(row, sizeof(row), "%s", _("Differs in:"));
+			for (size_t k = 0; k < v->ndiffering; k++) {
+				differing_text(s, v->differing[k], buf, sizeof(buf));
+				snprintf(row + strlen(row), sizeof(row) - strlen(row), "%s%s",
+					 k ? ", " : " ", buf);
+			}
+			snprintf(row + strlen(row), sizeof(row) - strlen(row), " %s", _("(values not shown)"));
+			add_line(s, ROLE_NORMAL, 6, row);
+		} else if (!strcmp(o, "unavailable")) {
+			add_line(s, ROLE_NORMAL, 6, _("The case stays accepted; press v to verify it later."));
+		} else if (v->detail && strcmp(o, "matched")) {
+			add_line(s, ROLE_DIM, 6, cd_verify_detail_text(v->detail));
+		}
+		if (s->resolved[i]) {
+			snprintf(row, sizeof(row), _("Reason: %s"), s->resolved[i]);
+			add_line(s, ROLE_DIM, 6, row);
+		}
+	}
+}
+
+static void verify_clear(struct cases_state *s)
+{
+	for (size_t i = 0; s->resolved && i < s->vr.n; i++)
+		free(s->resolved[i]);
+	free(s->resolved);
+	s->resolved = NULL;
+	cd_verify_results_clear(&s->vr);
+	s->have_vr = false;
+}
+
 static void build_lines(struct cases_state *s)
 {
 	const struct cd_case *c = &s->one;
@@ -307,6 +442,7 @@ static void build_lines(struct cases_state *s)
 		picker_col(row, sizeof(row), m->is_key ? _("key") : "", 8);
 		add_line(s, m->status && !strcmp(m->status, "missing") ? ROLE_ERROR : ROLE_NORMAL, 4, row);
 	}
+	add_verify_lines(s);
 }
 
 static bool load_one(struct tui *t, struct cases_state *s, const char *case_no)
@@ -359,7 +495,7 @@ static void draw_one(struct tui *t, struct cases_state *s, WINDOW *w)
 		draw_text(w, 0, wd - 2, 1, "^");
 	if (s->scroll + rows < (int)s->nlines)
 		draw_text(w, rows - 1, wd - 2, 1, "v");
-	draw_text(w, h - 1, 1, wd - 2, _("s: a missing material was brought   p: print the receipt again   Up/Down: scroll   Esc: back"));
+	draw_text(w, h - 1, 1, wd - 2, _("s: brought  p: print  v: verify  h: by hand  Up/Down: scroll  Esc: back"));
 	wattrset(w, A_NORMAL);
 }
 
@@ -483,6 +619,163 @@ static void print_again(struct tui *t, struct cases_state *s)
 	free(paper);
 }
 
+/* ---- verifying, and checking by hand ---- */
+
+static void run_verify(struct tui *t, struct cases_state *s)
+{
+	struct cd_error err;
+	const struct cd_keys *keys;
+	char text[768], *no = xstrdup(s->one.case_no);
+	size_t matched = 0, open = 0, unavailable = 0;
+
+	cd_error_clear(&err);
+	keys = tui_keys(t, &err);
+	if (!keys) {
+		tui_message(t, MSG_ERROR, _("Not verified: %s"), cd_error_text(&err, text, sizeof(text)));
+		free(no);
+		return;
+	}
+	verify_clear(s);
+	tui_message(t, MSG_INFO, "%s", _("Verifying against shared data..."));
+	tui_flush(t);
+	if (cd_case_verify(db_of(t), keys, no, &s->vr, &err) < 0) {
+		tui_message(t, MSG_ERROR, _("Not verified: %s"), cd_error_text(&err, text, sizeof(text)));
+		free(no);
+		build_lines(s);
+		return;
+	}
+	free(no);
+	s->have_vr = true;
+	s->resolved = xcalloc(s->vr.n + 1, sizeof(*s->resolved));
+	for (size_t i = 0; i < s->vr.n; i++) {
+		const char *o = s->vr.v[i].outcome ? s->vr.v[i].outcome : "";
+
+		matched += !strcmp(o, "matched");
+		unavailable += !strcmp(o, "unavailable");
+		open += !strcmp(o, "mismatched") || !strcmp(o, "not_found");
+	}
+	build_lines(s);
+	s->scroll = (int)s->nlines; /* the results are at the end */
+	if (!s->vr.n)
+		tui_message(t, MSG_INFO, "%s", _("Nothing on this case can be verified against shared data."));
+	else if (unavailable)
+		tui_message(t, MSG_ERROR, "%s",
+			    _("The shared database cannot be reached now. The case stays accepted; press v to verify it later."));
+	else if (open)
+		tui_message(t, MSG_ERROR, _("%zu of %zu matched; h: record that the original was checked by hand."),
+			    matched, s->vr.n);
+	else
+		tui_message(t, MSG_OK, _("All %zu matched: no paper copies needed."), s->vr.n);
+}
+
+/* Closing a box over Chinese text: repaint the whole terminal, since a
+ * wide character cut by the box border is not always restored by the
+ * update that follows. */
+static void box_closed(struct cases_state *s)
+{
+	s->mode = MODE_ONE;
+	clearok(curscr, TRUE);
+}
+
+static void ask_reason(struct cases_state *s, size_t i)
+{
+	clearok(curscr, TRUE);
+	s->rres = i;
+	field_clear(&s->reason);
+	s->mode = MODE_REASON;
+}
+
+static void start_resolve(struct tui *t, struct cases_state *s)
+{
+	size_t n = 0;
+
+	if (!s->have_vr) {
+		tui_message(t, MSG_INFO, "%s", _("Verify first (v); then a mismatch or a not-found can be checked by hand."));
+		return;
+	}
+	picker_clear(&s->rpick);
+	free(s->rpick_res);
+	s->rpick_res = xcalloc(s->vr.n + 1, sizeof(*s->rpick_res));
+	for (size_t i = 0; i < s->vr.n; i++) {
+		char row[512] = "";
+
+		if (!resolvable(s, i))
+			continue;
+		picker_col(row, sizeof(row), material_name(s, s->vr.v[i].material), 34);
+		picker_col(row, sizeof(row), verify_word(&s->vr.v[i]), 16);
+		picker_add(&s->rpick, row, NULL, false);
+		s->rpick_res[n++] = i;
+	}
+	picker_refresh(&s->rpick);
+	if (!n)
+		tui_message(t, MSG_INFO, "%s", _("Nothing to check by hand: only a mismatch or a not-found can be."));
+	else if (n == 1)
+		ask_reason(s, s->rpick_res[0]);
+	else
+		s->mode = MODE_RPICK;
+}
+
+static void record_resolve(struct tui *t, struct cases_state *s)
+{
+	struct cd_error err;
+	char reason[2048], text[768], *no;
+	const char *material = s->vr.v[s->rres].material;
+
+	if (!field_get(&s->reason, reason, sizeof(reason)) || !reason[strspn(reason, " \t")]) {
+		tui_message(t, MSG_ERROR, "%s", _("A reason is required: what was checked, and how."));
+		return;
+	}
+	no = xstrdup(s->one.case_no);
+	cd_error_clear(&err);
+	if (cd_verification_resolve(db_of(t), no, material, reason, &err) < 0) {
+		tui_message(t, MSG_ERROR, _("Not recorded: %s"), cd_error_text(&err, text, sizeof(text)));
+		free(no);
+		return;
+	}
+	free(no);
+	s->resolved[s->rres] = xstrdup(reason);
+	box_closed(s);
+	build_lines(s);
+	s->scroll = (int)s->nlines;
+	tui_message(t, MSG_OK, _("Recorded: \"%s\" original checked by hand."), material_name(s, material));
+}
+
+static void draw_rpick(struct tui *t, struct cases_state *s, WINDOW *w)
+{
+	int h = getmaxy(w), wd = getmaxx(w), bw = wd - 8 < 64 ? wd - 8 : 64;
+	int bh = (int)s->rpick.nshown + 4, by, bx = (wd - bw) / 2;
+
+	if (bh > h - 2)
+		bh = h - 2;
+	by = (h - bh) / 2;
+	draw_box(w, by, bx, bh, bw, _("Which original was checked by hand?"));
+	picker_draw(&s->rpick, t, w, by + 1, bx + 2, bh - 3, bw - 4, NULL, NULL, false);
+	wattrset(w, draw_attr(ROLE_DIM));
+	draw_text(w, by + bh - 2, bx + 3, bw - 6, _("Enter: this one   Esc: cancel"));
+	wattrset(w, A_NORMAL);
+}
+
+static void draw_reason(struct tui *t, struct cases_state *s, WINDOW *w)
+{
+	int h = getmaxy(w), wd = getmaxx(w), bw = wd - 8 < 70 ? wd - 8 : 70, bh = 8;
+	int by = (h - bh) / 2, bx = (wd - bw) / 2, lw, cur;
+	const char *label = _("Reason:");
+	char q[512];
+
+	draw_box(w, by, bx, bh, bw, _("Original checked by hand"));
+	snprintf(q, sizeof(q), _("%s: the original document was checked by hand."),
+		 material_name(s, s->vr.v[s->rres].material));
+	wattrset(w, draw_attr(ROLE_HEADING));
+	draw_wrap(w, by + 1, bx + 3, bw - 6, 2, q, true);
+	wattrset(w, A_NORMAL);
+	lw = draw_text(w, by + 4, bx + 3, bw - 6, label) + 1;
+	cur = field_draw(&s->reason, w, by + 4, bx + 3 + lw, bw - 6 - lw, true);
+	tui_cursor(t, by + 4, bx + 3 + lw + cur);
+	wattrset(w, draw_attr(ROLE_DIM));
+	draw_text(w, by + 6, bx + 3, bw - 6, _("Enter: record it   Esc: cancel"));
+	wattrset(w, A_NORMAL);
+}
+
 /* ---- the screen ---- */
 
 static void cases_enter(struct tui *t, void *st, const void *arg)
@@ -492,6 +785,8 @@ static void cases_enter(struct tui *t, void *st, const void *arg)
 	(void)arg;
 	picker_init(&s->list, true);
 	picker_init(&s->pick, false);
+	picker_init(&s->rpick, false);
+	field_init(&s->reason, 500, 0);
 	s->mode = MODE_LIST;
 	load_list(t, s);
 }
@@ -504,6 +799,10 @@ static void cases_leave(struct tui *t, void *st)
 	picker_free(&s->list);
 	picker_free(&s->pick);
 	free(s->pick_mat);
+	picker_free(&s->rpick);
+	free(s->rpick_res);
+	field_free(&s->reason);
+	verify_clear(s);
 	cd_cases_free(&s->v, s->n);
 	if (s->have_one)
 		cd_case_clear(&s->one);
@@ -535,6 +834,14 @@ static void cases_draw(struct tui *t, void *st, WINDOW *w)
 			 s->one.visits + 1, s->one.case_no);
 		ask_draw(w, _("A later visit"), q, _("y: record it     n or Esc: cancel"));
 		break;
+	case MODE_RPICK:
+		draw_one(t, s, w);
+		draw_rpick(t, s, w);
+		break;
+	case MODE_REASON:
+		draw_one(t, s, w);
+		draw_reason(t, s, w);
+		break;
 	}
 }
 
@@ -547,6 +854,8 @@ static enum screen_result cases_key(struct tui *t, void *st, enum action a, cons
 	case MODE_LIST:
 		if (a == ACT_SUBMIT) {
 			r = picker_selected(&s->list);
+			if (r >= 0 && (size_t)r < s->n && (!s->have_one || strcmp(s->one.case_no, s->v[r].case_no)))
+				verify_clear(s);
 			if (r >= 0 && (size_t)r < s->n && load_one(t, s, s->v[r].case_no)) {
 				s->mode = MODE_ONE;
 				s->scroll = 0;
@@ -589,8 +898,50 @@ static enum screen_result cases_key(struct tui *t, void *st, enum action a, cons
 		case ACT_PRINT:
 			print_again(t, s);
 			return SCR_DONE;
+		case ACT_VERIFY:
+			run_verify(t, s);
+			return SCR_DONE;
+		case ACT_RESOLVE:
+			start_resolve(t, s);
+			return SCR_DONE;
 		default:
 			return SCR_PASS;
+		}
+	case MODE_RPICK:
+		switch (a) {
+		case ACT_BACK:
+			box_closed(s);
+			return SCR_DONE;
+		case ACT_SUBMIT:
+			r = picker_selected(&s->rpick);
+			if (r >= 0)
+				ask_reason(s, s->rpick_res[r]);
+			return SCR_DONE;
+		case ACT_HELP:
+		case ACT_QUIT:
+		case ACT_LOCK:
+		case ACT_REDRAW:
+			return SCR_PASS;
+		default:
+			picker_key(&s->rpick, a, k);
+			return SCR_DONE;
+		}
+	case MODE_REASON:
+		switch (a) {
+		case ACT_BACK:
+			box_closed(s);
+			return SCR_DONE;
+		case ACT_SUBMIT:
+			record_resolve(t, s);
+			return SCR_DONE;
+		case ACT_HELP:
+		case ACT_QUIT:
+		case ACT_LOCK:
+		case ACT_REDRAW:
+			return SCR_PASS;
+		default:
+			field_key(&s->reason, a, k);
+			return SCR_DONE;
 		}
 	case MODE_PICK:
 		switch (a) {
@@ -639,18 +990,20 @@ static bool cases_text_focus(const void *st)
 {
 	const struct cases_state *s = st;
 
-	return s->mode == MODE_LIST;
+	return s->mode == MODE_LIST || s->mode == MODE_REASON;
 }
 
 static const enum action cases_keys[] = {
 	ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_SUBMIT, ACT_SUPPLEMENT, ACT_PRINT,
-	ACT_BACK, ACT_NONE,
+	ACT_VERIFY, ACT_RESOLVE, ACT_BACK, ACT_NONE,
 };
 
 static const struct hint cases_hints[] = {
 	{ ACT_SUBMIT, N_("Open") },
 	{ ACT_SUPPLEMENT, NULL },
 	{ ACT_PRINT, NULL },
+	{ ACT_VERIFY, NULL },
+	{ ACT_RESOLVE, NULL },
 	{ ACT_NONE, NULL },
 };
 
@@ -659,7 +1012,7 @@ const struct screen_ops cases_screen = {
 	.state_size = sizeof(struct cases_state),
 	.keys = cases_keys,
 	.hints = cases_hints,
-	.help_extra = N_("In the list, typing narrows it (case number, item, applicant, date). s and p work on an open case."),
+	.help_extra = N_("In the list, typing narrows it (case number, item, applicant, date). s, p, v and h work on an open case."),
 	.enter = cases_enter,
 	.draw = cases_draw,
 	.key = cases_key,

@@ -292,18 +292,46 @@ const char *draw_dot(void)
 	return utf8_locale() ? " \xc2\xb7 " : " - ";
 }
 
+/* The column where the character drawn over column x of row y starts. */
+static int char_start(WINDOW *w, int y, int x)
+{
+	int c = 0;
+
+	while (c < x) {
+		cchar_t cc;
+		wchar_t wc[CCHARW_MAX + 1] = { 0 };
+		attr_t a;
+		short pair;
+		int cw;
+
+		if (mvwin_wch(w, y, c, &cc) == ERR || getcchar(&cc, wc, &a, &pair, NULL) == ERR)
+			return x;
+		cw = wcwidth(wc[0]);
+		if (cw < 1)
+			cw = 1;
+		if (c + cw > x)
+			return c;
+		c += cw;
+	}
+	return x;
+}
+
 void draw_box(WINDOW *w, int y, int x, int h, int wd, const char *title)
 {
 	int clear = x + wd < getmaxx(w) ? wd + 1 : wd;
 
 	if (h < 2 || wd < 2)
 		return;
-	/* Blank the whole area first, one column more on the right: a wide
-	 * character underneath that the border would cut in half goes away
-	 * whole, and the line-drawing calls never meet half a character
-	 * (whline over one blanks the cell before it: our corner). */
-	for (int r = 0; r < h; r++)
-		draw_fill(w, y + r, x, clear);
+	/* Blank the whole area first, one column more on the right, and from
+	 * the start of a wide character the left border would cut: a wide
+	 * character underneath goes away whole, and the line-drawing calls
+	 * never meet half a character (whline over one blanks the cell before
+	 * it: our corner). Writing into the right half of a wide character
+	 * would leave curses and the terminal disagreeing about its left half. */
+	for (int r = 0; r < h; r++) {
+		int left = char_start(w, y + r, x);
+		draw_fill(w, y + r, left, clear + x - left);
+	}
 	mvwaddch(w, y, x, ACS_ULCORNER);
 	mvwhline(w, y, x + 1, ACS_HLINE, wd - 2);
 	mvwaddch(w, y, x + wd - 1, ACS_URCORNER);

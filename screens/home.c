@@ -16,23 +16,24 @@ struct entry {
 	const struct screen_ops *screen; /* NULL: comes later */
 };
 
-#define ENTRY_CALL { N_("Call next ticket"), N_("Call the next visitor in the queue to this window; green-channel tickets come first."), NULL }
+#define ENTRY_CALL { N_("Call next ticket"), N_("Call the next visitor in the queue to this window; green-channel tickets come first."), &window_screen }
 #define ENTRY_APPLY { N_("New integrated application"), N_("One form, one window, all departments: accept an integrated application."), &intake_screen }
 #define ENTRY_DRAFTS { N_("Drafts"), N_("Applications saved on the way and not yet submitted."), &drafts_screen }
 #define ENTRY_CASES { N_("Cases"), N_("Find cases by number, applicant or date and print receipts again."), &cases_screen }
-#define ENTRY_GREEN { N_("Green channel log"), N_("Log an assisted session for an elderly or disabled visitor: needs, help given, follow-up."), NULL }
+#define ENTRY_GREEN { N_("Green channel log"), N_("Log an assisted session for an elderly or disabled visitor: needs, help given, follow-up."), &green_screen }
 #define ENTRY_TASKS { N_("Task queue"), N_("Claim and review the tasks routed to your department."), NULL }
 #define ENTRY_LOOKUP { N_("Case lookup"), N_("Look up any case of the centre and its history."), NULL }
 #define ENTRY_DASH { N_("Live dashboard"), N_("Queues, windows, overdue tasks, sync failures and ratings as they happen."), NULL }
 #define ENTRY_REPORTS { N_("Reports"), N_("Daily and monthly figures for the centre."), NULL }
 #define ENTRY_STAFF { N_("Staff"), N_("Staff accounts, roles and windows."), NULL }
 #define ENTRY_DEPTS { N_("Departments"), N_("Departments and the service items they handle."), NULL }
+#define ENTRY_RATINGS { N_("Rating follow-ups"), N_("Bad ratings to call back and rectify, by deadline."), &followups_screen }
 #define ENTRY_AUDIT { N_("Audit"), N_("Browse the audit log and verify its chain."), NULL }
 
 static const struct entry clerk_menu[] = { ENTRY_CALL, ENTRY_APPLY, ENTRY_DRAFTS, ENTRY_CASES };
 static const struct entry helper_menu[] = { ENTRY_CALL, ENTRY_APPLY, ENTRY_DRAFTS, ENTRY_CASES, ENTRY_GREEN };
 static const struct entry reviewer_menu[] = { ENTRY_TASKS, ENTRY_LOOKUP };
-static const struct entry supervisor_menu[] = { ENTRY_DASH, ENTRY_REPORTS, ENTRY_LOOKUP };
+static const struct entry supervisor_menu[] = { ENTRY_DASH, ENTRY_REPORTS, ENTRY_LOOKUP, ENTRY_RATINGS };
 static const struct entry admin_menu[] = { ENTRY_STAFF, ENTRY_DEPTS, ENTRY_AUDIT };
 
 static const struct {

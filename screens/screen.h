@@ -63,6 +63,9 @@ const struct cd_identity *tui_who(const struct tui *t); /* NULL before login */
 enum conn_state tui_conn(const struct tui *t);
 /* The logged-in session (its db for the core's calls); NULL before login. */
 struct cd_session *tui_session(const struct tui *t);
+/* How many times the connection was re-established: the server forgets a
+ * LISTEN with the connection, so a screen that listens does it again. */
+unsigned tui_reconnects(const struct tui *t);
 /* The key file of the configuration ([crypto] key_file), read once at the
  * first need and kept (zeroed at exit); NULL with err when it cannot be read. */
 const struct cd_keys *tui_keys(struct tui *t, struct cd_error *err);
@@ -111,5 +114,14 @@ extern const struct screen_ops confirm_screen;
 extern const struct screen_ops intake_screen;  /* arg: NULL, or a struct cd_intake ** to resume (taken over) */
 extern const struct screen_ops drafts_screen;
 extern const struct screen_ops cases_screen;
+extern const struct screen_ops window_screen;    /* the clerk's window (叫号) */
+extern const struct screen_ops green_screen;     /* arg: NULL, or a const struct green_open * */
+extern const struct screen_ops rating_screen;    /* arg: const int *, the window rated */
+extern const struct screen_ops followups_screen; /* supervisors: bad ratings to follow up */
+
+/* Opening the green channel's screen on the start of a session. */
+struct green_open {
+	const char *ticket; /* the green ticket called at the window, or NULL: a walk-in */
+};
 
 #endif

@@ -52,6 +52,7 @@ struct tui {
 	double next_check, next_reconnect;
 	double last_input;
 	long idle_seconds; /* 0: never lock */
+	unsigned reconnects; /* connections re-established: LISTENs are lost with each */
 
 	struct frame stack[TUI_MAX_DEPTH];
 	int depth;
@@ -73,6 +74,9 @@ struct tui {
 };
 
 static SCREEN *term_screen; /* for the atexit handler */
+/* counterdesk rate --window N: the rating pad of that window replaces the
+ * home screen, and nothing locks the pad the visitor faces. */
+static int kiosk_window;
 
 /* ---- time ---- */
 
@@ -104,6 +108,11 @@ enum conn_state tui_conn(const struct tui *t)
 struct cd_session *tui_session(const struct tui *t)
 {
 	return t->session;
+}
+
+unsigned tui_reconnects(const struct tui *t)
+{
+	return t->reconnects;
 }
 
 const struct cd_keys *tui_keys(struct tui *t, struct cd_error *err)
@@ -230,7 +239,10 @@ void tui_logged_in(struct tui *t, struct cd_session *s, const char *password)
 		memcpy(t->pending_pw, password, strlen(password) + 1);
 	while (t->depth)
 		tui_pop(t);
-	tui_push(t, &home_screen, NULL);
+	if (kiosk_window > 0)
+		tui_push(t, &rating_screen, &kiosk_window);
+	else
+		tui_push(t, &home_screen, NULL);
 	clear_message(t);
 }
 
@@ -488,6 +500,7 @@ static void watch_connection(struct tui *t, bool readable, double now)
 		cd_error_clear(&err);
 		if (cd_session_reconnect(t->session, &err)) {
 			t->conn = CONN_OK;
+			t->reconnects++;
 			t->next_check = tui_now() + 1;
 			tui_message(t, MSG_OK, "%s", _("Connected to the database again."));
 		} else {
@@ -640,11 +653,21 @@ int tui_run(const struct cd_config *cfg, const char *initial_login)
 	set_escdelay(25);
 	draw_init();
 
-	t.idle_seconds = idle_seconds(cfg);
+	t.idle_seconds = kiosk_window > 0 ? 0 : idle_seconds(cfg);
 	t.last_input = tui_now();
 	layout(&t);
 	tui_push(&t, &login_screen, initial_login);
 	loop(&t);
 	teardown(&t);
 	return t.exit_code;
+}
+
+int tui_rate(const struct cd_config *cfg, const char *login, int window)
+{
+	int rc;
+
+	kiosk_window = window;
+	rc = tui_run(cfg, login);
+	kiosk_window = 0;
+	return rc;
 }

@@ -22,6 +22,8 @@
 #define CD_VERSION "0.1.0"
 #endif
 
+static int cmd_rate(struct cli *cli, int argc, char **argv);
+
 struct noun {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);
@@ -43,6 +45,7 @@ static const struct noun nouns[] = {
 	{ "hall", cmd_hall, N_("load the hall file, show the hall, close the day") },
 	{ "green", cmd_green, N_("log green-channel assisted sessions and home visits (helpers)") },
 	{ "rating", cmd_rating, N_("rate a service (kiosk) and follow up bad ratings") },
+	{ "rate", cmd_rate, N_("the rating pad facing the visitor, full screen (kiosk account)") },
 	{ "shared", cmd_shared, N_("import register extracts into the shared-data database") },
 };
 
@@ -159,6 +162,52 @@ static int run_tui(struct cli *cli)
 		return CD_EXIT_SOFTWARE;
 	}
 	return tui_run(cli->cfg, cli->user);
+}
+
+/* counterdesk rate --window N: the workbench, logged in as the kiosk,
+ * showing only the rating pad of window N. */
+static int cmd_rate(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "window", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long window = 0;
+	char *end;
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			window = strtol(optarg, &end, 10);
+			if (*end || window < 1 || window > 999)
+				return cli_usage(_("--window takes a window number from 1 to 999"));
+			break;
+		case 'h':
+			printf(_("Usage: counterdesk [-U LOGIN] rate --window N\n"
+				 "The rating pad (好差评) of window N, full screen, for the visitor: it shows\n"
+				 "the service just finished there and takes a rating from 1 to 5 with the keys.\n"
+				 "Log in with the kiosk account.\n"));
+			return CD_EXIT_OK;
+		default:
+			return cli_usage(_("unknown option '%s'"), argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage(_("unexpected argument '%s'"), argv[optind]);
+	if (!window)
+		return cli_usage("%s", _("rate needs --window N: the window whose services the pad rates"));
+	rc = cli_config(cli);
+	if (rc)
+		return rc;
+	if (cd_crypto_init() != 0) {
+		fputs("counterdesk: libsodium could not start\n", stderr);
+		return CD_EXIT_SOFTWARE;
+	}
+	return tui_rate(cli->cfg, cli->user, (int)window);
 }
 
 int cli_main(int argc, char **argv)
