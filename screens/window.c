@@ -31,6 +31,7 @@
 #include "util.h"
 
 #define MAX_CATS 26
+#define BOARD_EVERY 1.0   /* seconds between two reads of the board on notifications */
 #define LINK_LOOKBACK 30 /* newest cases compared before and after the application */
 
 enum mode { M_MAIN, M_TRANSFER, M_NUMBER, M_NOSHOW };
@@ -64,6 +65,8 @@ struct window_state {
 	struct cd_queue_stat *queue;
 	size_t nqueue;
 	time_t read_at;
+	double read_mono;  /* tui_now() of that read */
+	bool board_due;    /* a notification asked for a read not yet made */
 
 	/* the ticket called here, with what the call told */
 	struct cd_ticket cur;
@@ -89,11 +92,6 @@ struct window_state {
 
 	char drawn[1024]; /* signature of what was drawn last */
 };
-
-static const struct cd_identity *me_who(struct tui *t)
-{
-	return tui_who(t);
-}
 
 static const char *cat_name(const struct window_state *s, const char *code)
 {
@@ -199,6 +197,8 @@ static void load_board(struct tui *t, struct window_state *s)
 	struct cd_error err;
 	bool found = false;
 
+	s->read_mono = tui_now();
+	s->board_due = false;
 	cd_error_clear(&err);
 	if (cd_hall_windows(hall_db(t), &ws, &n, &err) < 0) {
 		s->board_ok = false;
@@ -622,7 +622,7 @@ static void snapshot_cases(struct tui *t, struct window_state *s)
  * since the snapshot. */
 static void link_cases(struct tui *t, struct window_state *s)
 {
-	const struct cd_identity *who = me_who(t);
+	const struct cd_identity *who = tui_who(t);
 	struct cd_case *v = NULL;
 	size_t n = 0;
 	struct cd_error err;
@@ -950,7 +950,7 @@ static void open_apply(struct tui *t, struct window_state *s)
 
 static void open_green(struct tui *t, struct window_state *s)
 {
-	const struct cd_identity *who = me_who(t);
+	const struct cd_identity *who = tui_who(t);
 	struct green_open g = { .ticket = s->have_cur && s->cur.green ? s->cur.number : NULL };
 
 	if (!who || strcmp(who->role, "helper") != 0) {
@@ -1048,7 +1048,11 @@ static enum screen_result window_key(struct tui *t, void *st, enum action a, con
 		tui_pop(t);
 		return SCR_DONE;
 	case ACT_CALL_NEXT:
-		if (need_window(t, s))
+		if (!need_window(t, s))
+			return SCR_DONE;
+		if (s->me.paused)
+			tui_message(t, MSG_ERROR, "%s", _("The window is paused: F9 opens it again."));
+		else
 			do_call(t, s);
 		return SCR_DONE;
 	case ACT_RECALL:
@@ -1091,7 +1095,7 @@ static enum screen_result window_key(struct tui *t, void *st, enum action a, con
 static void window_enter(struct tui *t, void *st, const void *arg)
 {
 	struct window_state *s = st;
-	const struct cd_identity *who = me_who(t);
+	const struct cd_identity *who = tui_who(t);
 
 	(void)arg;
 	s->window = who ? who->window_no : 0;
@@ -1118,27 +1122,29 @@ static bool window_tick(struct tui *t, void *st)
 {
 	struct window_state *s = st;
 	struct hall_event ev;
-	bool board = false, config = false, covered;
+	bool config = false, covered;
 	char now[sizeof(s->drawn)];
 
 	if (!s->window)
 		return false;
-	/* However many notifications came, one read of the board. */
+	/* However many notifications came, one read of the board, and at most
+	 * one a second: a busy hall notifies more often than a person reads. */
 	while (hall_watch_next(t, &s->watch, &ev)) {
 		if (!ev.event[0] || !strcmp(ev.event, "config"))
-			config = board = true;
+			config = s->board_due = true;
 		else if (board_event(ev.event))
-			board = true;
+			s->board_due = true;
 	}
 	if (config)
 		load_config(t, s);
-	if (board)
+	if (s->board_due && tui_now() - s->read_mono >= BOARD_EVERY)
 		load_board(t, s);
 	covered = tui_below(t) == &window_screen;
 	if (s->covered && !covered)
 		link_cases(t, s);
 	s->covered = covered;
-	if (s->mode != M_MAIN)
+	/* Under another screen nothing of this one shows: the pop redraws it. */
+	if (covered || s->mode != M_MAIN)
 		return false;
 	signature(s, now, sizeof(now));
 	return strcmp(now, s->drawn) != 0;
