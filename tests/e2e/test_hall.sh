@@ -16,6 +16,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/tap.sh
 . "$here/../lib/tap.sh"
+# shellcheck source=../lib/tmux.sh
+. "$here/../lib/tmux.sh"
 
 bin=${COUNTERDESK_BIN:?set COUNTERDESK_BIN (run through make check)}
 config=${COUNTERDESK_CONFIG:?set COUNTERDESK_CONFIG (run through make check)}
@@ -44,7 +46,6 @@ L() { if [ "$lang" = zh_CN.UTF-8 ]; then printf '%s' "$1"; else printf '%s' "$2"
 
 sock="cdhall$$"
 tmpd=$(mktemp -d /tmp/counterdesk-e2e.XXXXXX)
-tm() { tmux -u -L "$sock" -f /dev/null "$@"; }
 
 # Every window free, nobody waiting, nothing paused: before and after.
 clean_hall() {
@@ -66,7 +67,6 @@ clean_hall
 
 tm new-session -d -s keep -x 100 -y 30 "sleep 3600" \; set-option -g remain-on-exit on
 
-now_ms() { date +%s%3N; }
 
 # start NAME [ARG ...]: counterdesk ARG... in a new 80x24 session, in $lang.
 start() {
@@ -79,8 +79,6 @@ start() {
 }
 on() { cur=$1; } # the session the next keys and checks go to
 
-screen_text() { tm capture-pane -p -t "$cur" 2>/dev/null; }
-keys() { tm send-keys -t "$cur" "$@"; }
 type_text() { tm send-keys -t "$cur" -l -- "$1"; }
 wait_for() { # TEXT [SECONDS]
 	local end=$(($(now_ms) + ${2:-10} * 1000))

@@ -11,6 +11,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/tap.sh
 . "$here/../lib/tap.sh"
+# shellcheck source=../lib/tmux.sh
+. "$here/../lib/tmux.sh"
 
 bin=${COUNTERDESK_BIN:?set COUNTERDESK_BIN (run through make check)}
 config=${COUNTERDESK_CONFIG:?set COUNTERDESK_CONFIG (run through make check)}
@@ -24,7 +26,6 @@ fi
 
 sock="cdtest$$"
 tmpd=$(mktemp -d /tmp/counterdesk-e2e.XXXXXX)
-tm() { tmux -u -L "$sock" -f /dev/null "$@"; }
 cleanup() {
 	tm kill-server >/dev/null 2>&1
 	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
@@ -36,7 +37,6 @@ trap 'exit 130' INT TERM
 # A session that keeps the server up; panes stay after their program exits.
 tm new-session -d -s keep -x 100 -y 30 "sleep 3600" \; set-option -g remain-on-exit on
 
-now_ms() { date +%s%3N; }
 
 # start NAME LANG [VAR=VALUE ...]: runs counterdesk in a new 100x30 session;
 # its exit status goes to $tmpd/NAME.status when it ends.
@@ -50,57 +50,17 @@ start() {
 	cur=$name
 }
 
-screen_text() { tm capture-pane -p -t "$cur" 2>/dev/null; }
 last_line() { screen_text | sed -e '/^ *$/d' | tail -n 1; }
-keys() { tm send-keys -t "$cur" "$@"; }
 # Types text literally (no key names).
 type_text() { tm send-keys -t "$cur" -l -- "$1"; }
 
-# wait_for TEXT [SECONDS]: until TEXT (a fixed string) is on the screen.
-wait_for() {
-	local text=$1 end=$(($(now_ms) + ${2:-10} * 1000))
-	while :; do
-		screen_text | grep -qF -- "$text" && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
 
-# wait_gone TEXT [SECONDS]: until TEXT is no longer on the screen.
-wait_gone() {
-	local text=$1 end=$(($(now_ms) + ${2:-10} * 1000))
-	while :; do
-		screen_text | grep -qF -- "$text" || return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
 
-# wait_exit [SECONDS]: until the program in the pane has ended; prints its status.
-wait_exit() {
-	local end=$(($(now_ms) + ${1:-10} * 1000)) f="$tmpd/$cur.status"
-	while :; do
-		if [ -s "$f" ]; then
-			cat "$f"
-			return 0
-		fi
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
 
 show_on_failure() { # the screen, as TAP comments, when the last check failed
 	[ "$1" -eq 0 ] || screen_text | sed 's/^/#   | /'
 }
 
-check() { # DESCRIPTION COMMAND...
-	local desc=$1
-	shift
-	"$@"
-	local rc=$?
-	ok $rc "$desc"
-	show_on_failure $rc
-}
 
 login() { # LOGIN PASSWORD: types both on the login screen
 	type_text "$1"

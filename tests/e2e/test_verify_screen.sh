@@ -14,6 +14,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/tap.sh
 . "$here/../lib/tap.sh"
+# shellcheck source=../lib/tmux.sh
+. "$here/../lib/tmux.sh"
 
 bin=${COUNTERDESK_BIN:?set COUNTERDESK_BIN (run through make check)}
 config=${COUNTERDESK_CONFIG:?set COUNTERDESK_CONFIG (run through make check)}
@@ -40,7 +42,6 @@ fi
 
 sock="cdverify$$"
 tmpd=$(mktemp -d /tmp/counterdesk-e2e-verify.XXXXXX)
-tm() { tmux -u -L "$sock" -f /dev/null "$@"; }
 cleanup() {
 	tm kill-server >/dev/null 2>&1
 	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
@@ -51,7 +52,6 @@ trap 'exit 130' INT TERM
 
 tm new-session -d -s keep -x 80 -y 24 "sleep 3600" \; set-option -g remain-on-exit on
 
-now_ms() { date +%s%3N; }
 
 # start NAME: counterdesk in a new 80x24 session, in Chinese; its exit
 # status goes to $tmpd/NAME.status when it ends.
@@ -64,61 +64,12 @@ start() {
 	cur=$name
 }
 
-screen_text() { tm capture-pane -p -t "$cur" 2>/dev/null; }
-keys() { tm send-keys -t "$cur" "$@"; }
-type_text() { tm send-keys -t "$cur" -l -- "$1"; } # literally, as an input method sends it
 
-# wait_for TEXT [SECONDS]: until TEXT (a fixed string) is on the screen.
-wait_for() {
-	local text=$1 end=$(($(now_ms) + ${2:-10} * 1000))
-	while :; do
-		screen_text | grep -qF -- "$text" && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
 
-# wait_match REGEX [SECONDS]: until a line matches the extended regex.
-wait_match() {
-	local re=$1 end=$(($(now_ms) + ${2:-10} * 1000))
-	while :; do
-		screen_text | grep -qE -- "$re" && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
 
-wait_gone() {
-	local text=$1 end=$(($(now_ms) + ${2:-10} * 1000))
-	while :; do
-		screen_text | grep -qF -- "$text" || return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
 
-wait_exit() {
-	local end=$(($(now_ms) + ${1:-10} * 1000)) f="$tmpd/$cur.status"
-	while :; do
-		if [ -s "$f" ]; then
-			cat "$f"
-			return 0
-		fi
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
 
-show_on_failure() { [ "$1" -eq 0 ] || screen_text | sed 's/^/#   | /'; }
 
-check() { # DESCRIPTION COMMAND...
-	local desc=$1
-	shift
-	"$@"
-	local rc=$?
-	ok $rc "$desc"
-	show_on_failure $rc
-}
 
 login_clerk() {
 	wait_for "登录" >/dev/null
