@@ -463,6 +463,11 @@ static bool load_one(struct tui *t, struct cases_state *s, const char *case_no)
 		cd_case_clear(&s->one);
 	s->one = c;
 	s->have_one = true;
+	/* Opening a case shows what was verified and checked by hand before. */
+	if (!s->have_vr && cd_case_verifications(db_of(t), c.case_no, &s->vr, &s->resolved, &err) == 0)
+		s->have_vr = s->vr.n > 0;
+	if (!s->have_vr)
+		verify_clear(s);
 	if (!s->item || strcmp(s->item->code, c.item) || s->item->version != c.item_version) {
 		cd_item_free(&s->item);
 		/* Without the definition the fields show by key: still readable. */

@@ -226,6 +226,31 @@ int cd_case_verify(struct cd_db *db, const struct cd_keys *keys, const char *cas
 	return 0;
 }
 
+int cd_case_verifications(struct cd_db *db, const char *case_no, struct cd_verify_results *out,
+			  char ***resolved, struct cd_error *err)
+{
+	const char *p[1] = { case_no };
+	PGresult *r;
+
+	memset(out, 0, sizeof(*out));
+	*resolved = NULL;
+	/* Same columns as api.case_verify's answer, so read_results reads both. */
+	r = cd_db_exec(db,
+		       "SELECT material, register, outcome, differing, NOT coalesce(paper_exempt, false),"
+		       " detail, resolution_reason FROM api.case_verifications($1)",
+		       1, p, err);
+	out->statements = 1;
+	if (!r)
+		return -1;
+	read_results(r, out);
+	*resolved = xcalloc(out->n + 1, sizeof(**resolved));
+	for (size_t i = 0; i < out->n; i++)
+		(*resolved)[i] = cell(r, (int)i, 6);
+	PQclear(r);
+	return 0;
+}
+
+
 void cd_verify_results_clear(struct cd_verify_results *r)
 {
 	for (size_t i = 0; i < r->n; i++) {

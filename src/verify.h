@@ -45,6 +45,14 @@ const char *cd_verify_detail_text(const char *detail);
 
 /* The clerk checked the original document by hand (only after a mismatch
  * or a not-found), with a reason. */
+/* What was recorded for the case before: the latest outcome of each verified
+ * material (api.case_verifications), so that a case opened again shows its
+ * verification and hand checks. *resolved gets one entry per result: the
+ * hand-check reason, or NULL (a malloc'd array of malloc'd strings). One
+ * statement. A case never verified gives n = 0. */
+int cd_case_verifications(struct cd_db *db, const char *case_no, struct cd_verify_results *out,
+			  char ***resolved, struct cd_error *err);
+
 int cd_verification_resolve(struct cd_db *db, const char *case_no, const char *material,
 			    const char *reason, struct cd_error *err);
 

@@ -150,4 +150,22 @@ status=$(wait_exit)
 ok $? "F10 quits"
 is "$status" 0 "exit status 0"
 
+# ---- opened again in a new session, the case shows what was recorded ----
+start verify2
+login_clerk
+keys "$cases_key"
+check "the case list opens again" wait_for "办件编号"
+type_text "$case_no"
+wait_for "$case_no" >/dev/null
+keys Enter
+check "the case opens again" wait_match "跑动次数 +1"
+keys End # the verification is the last section
+check "without pressing v, the recorded matches show" wait_match "结婚证 +已核验·免提交"
+check "and the hand check with its reason" wait_for "理由：出生医学证明原件已当场核对 hv"
+keys Escape Escape
+wait_for "王芳，您好" >/dev/null
+keys F10
+wait_exit >/dev/null
+ok $? "F10 quits the second session"
+
 done_testing
