@@ -28,6 +28,8 @@ export PGHOST="$tmp/cluster/run"
 export PGDATABASE=counterdesk
 
 if [ "${1:-}" = "--bench" ]; then
-	exec "$top/tests/bench/run.sh"
+	# Not exec: the EXIT trap must still remove the cluster afterwards.
+	"$top/tests/bench/run.sh"
+	exit $?
 fi
 "$top/tests/run.sh"
