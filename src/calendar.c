@@ -17,6 +17,7 @@
 
 #include "calendar.h"
 #include "i18n.h"
+#include "ini.h"
 #include "util.h"
 
 /* The longest public holiday is the Spring Festival, 8 or 9 days. A longer
@@ -164,25 +165,6 @@ static void say(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* iniparser reports syntax errors through a global callback; keep the first. */
-static char parse_error[512];
-
-static int capture_parse_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int capture_parse_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (parse_error[0])
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(parse_error, sizeof(parse_error), fmt, ap);
-	va_end(ap);
-	for (char *p = parse_error; *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	return 0;
-}
 
 static char *trim(char *s)
 {
@@ -389,25 +371,13 @@ static int load_year(const char *path, int year, struct cal_year *cy, char *err,
 	const char *off_name[366] = { 0 };
 	struct entry *entries = NULL;
 	dictionary *d;
-	FILE *probe;
 	int n, noff = 0, rc = -1;
 
 	memset(cy, 0, sizeof(*cy));
 	cy->year = year;
-	probe = fopen(path, "r");
-	if (!probe) {
-		say(err, errlen, _("%s: cannot read the holiday file: %s"), path, strerror(errno));
+	d = cd_ini_load(path, CD_INI_HOLIDAYS, err, errlen);
+	if (!d)
 		return -1;
-	}
-	fclose(probe);
-
-	parse_error[0] = '\0';
-	iniparser_set_error_callback(capture_parse_error);
-	d = iniparser_load(path);
-	if (!d) {
-		say(err, errlen, _("%s: not a valid INI file: %s"), path, parse_error);
-		return -1;
-	}
 	if (check_duplicate_names(path, err, errlen) < 0)
 		goto out;
 	n = collect_entries(d, path, &entries, err, errlen);

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <iniparser/iniparser.h>
 
 #include "config.h"
 #include "i18n.h"
+#include "ini.h"
 #include "util.h"
 
 #ifndef SYSCONFDIR
@@ -72,25 +72,6 @@ const char *cd_config_path(const char *explicit_path)
 	return SYSCONFDIR "/counterdesk/counterdesk.ini";
 }
 
-/* iniparser reports syntax errors through a global callback; keep the first. */
-static char parse_error[512];
-
-__attribute__((format(printf, 1, 2)))
-static int capture_parse_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (parse_error[0])
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(parse_error, sizeof(parse_error), fmt, ap);
-	va_end(ap);
-	/* Its messages span lines; keep them on one. */
-	for (char *p = parse_error; *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	return 0;
-}
 
 static const struct key_spec *find_key(const char *section, const char *key)
 {
@@ -178,22 +159,17 @@ static int check_unknown(dictionary *d, const char *path, char *err, size_t errl
 
 	for (int s = 0; s < nsec; s++) {
 		const char *sec = iniparser_getsecname(d, s);
-		int nkeys = iniparser_getsecnkeys(d, sec);
+		int nkeys;
 		const char **names;
 
 		if (!section_known(sec)) {
 			fail(err, errlen, path, sec, NULL, _("unknown section"));
 			return -1;
 		}
-		if (nkeys <= 0)
-			continue;
-		names = xcalloc((size_t)nkeys, sizeof(*names));
-		iniparser_getseckeys(d, sec, names);
+		names = cd_ini_section_keys(d, sec, &nkeys);
 		for (int k = 0; k < nkeys; k++) {
-			const char *colon = strchr(names[k], ':');
-			if (!find_key(sec, colon ? colon + 1 : names[k])) {
-				snprintf(err, errlen, _("%s: [%s] %s: unknown key"), path, sec,
-					 colon ? colon + 1 : names[k]);
+			if (!find_key(sec, names[k])) {
+				snprintf(err, errlen, _("%s: [%s] %s: unknown key"), path, sec, names[k]);
 				free(names);
 				return -1;
 			}
@@ -207,25 +183,12 @@ int cd_config_load(const char *path, struct cd_config **out, char *err, size_t e
 {
 	struct cd_config *cfg;
 	dictionary *d;
-	FILE *probe;
 	char full[128];
 
 	*out = NULL;
-	probe = fopen(path, "r");
-	if (!probe) {
-		snprintf(err, errlen, _("%s: cannot read the configuration file: %s"),
-			 path, strerror(errno));
+	d = cd_ini_load(path, CD_INI_CONFIG, err, errlen);
+	if (!d)
 		return -1;
-	}
-	fclose(probe);
-
-	parse_error[0] = '\0';
-	iniparser_set_error_callback(capture_parse_error);
-	d = iniparser_load(path);
-	if (!d) {
-		snprintf(err, errlen, _("%s: not a valid INI file: %s"), path, parse_error);
-		return -1;
-	}
 	if (check_unknown(d, path, err, errlen) < 0) {
 		iniparser_freedict(d);
 		return -1;

@@ -15,30 +15,13 @@
 #include "db.h"
 #include "hall.h"
 #include "i18n.h"
+#include "ini.h"
 #include "mask.h"
 #include "util.h"
 #include "validate.h"
 
 /* ==== hall.ini ============================================================= */
 
-/* iniparser reports syntax errors through a global callback; keep the first. */
-static char parse_error[512];
-
-__attribute__((format(printf, 1, 2)))
-static int capture_parse_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (parse_error[0])
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(parse_error, sizeof(parse_error), fmt, ap);
-	va_end(ap);
-	for (char *p = parse_error; *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	return 0;
-}
 
 static const char *const rule_keys[] = {
 	"priority_cap", "ordinary_wait_minutes", "recall_limit", "closing_time",
@@ -120,26 +103,6 @@ static const char *ini_get(dictionary *d, const char *section, const char *key)
 	return iniparser_getstring(d, full, NULL);
 }
 
-/* The keys of a section without the "section:" prefix (malloc'd array of
- * pointers into the dictionary). */
-static const char **section_keys(dictionary *d, const char *section, int *n)
-{
-	const char **keys;
-
-	*n = iniparser_getsecnkeys(d, section);
-	if (*n <= 0) {
-		*n = 0;
-		return NULL;
-	}
-	keys = xcalloc((size_t)*n, sizeof(*keys));
-	iniparser_getseckeys(d, section, keys);
-	for (int i = 0; i < *n; i++) {
-		const char *colon = strchr(keys[i], ':');
-		if (colon)
-			keys[i] = colon + 1;
-	}
-	return keys;
-}
 
 static int cmp_category(const void *a, const void *b)
 {
@@ -225,7 +188,7 @@ static int load_rules(dictionary *d, struct cd_hall_config *c, char *err, size_t
 static int load_categories(dictionary *d, struct cd_hall_config *c, char *err, size_t errlen)
 {
 	int n;
-	const char **keys = section_keys(d, "categories", &n);
+	const char **keys = cd_ini_section_keys(d, "categories", &n);
 
 	if (n == 0) {
 		free(keys);
@@ -262,7 +225,7 @@ static int load_categories(dictionary *d, struct cd_hall_config *c, char *err, s
 static int load_windows(dictionary *d, struct cd_hall_config *c, char *err, size_t errlen)
 {
 	int n;
-	const char **keys = section_keys(d, "windows", &n);
+	const char **keys = cd_ini_section_keys(d, "windows", &n);
 	char what[160];
 
 	if (n == 0) {
@@ -356,7 +319,7 @@ static int check_unknown(dictionary *d, const char *path, char *err, size_t errl
 			fail(err, errlen, path, sec, NULL, _("unknown section"));
 			return -1;
 		}
-		keys = section_keys(d, sec, &n);
+		keys = cd_ini_section_keys(d, sec, &n);
 		for (int k = 0; k < n; k++) {
 			if (!known(list, nlist, keys[k])) {
 				snprintf(err, errlen, _("%s: [%s] %s: unknown key"), path, sec, keys[k]);
@@ -373,23 +336,12 @@ int cd_hall_config_load(const char *path, struct cd_hall_config **out, char *err
 {
 	struct cd_hall_config *c;
 	dictionary *d;
-	FILE *probe;
 	char what[160];
 
 	*out = NULL;
-	probe = fopen(path, "r");
-	if (!probe) {
-		snprintf(err, errlen, _("%s: cannot read the configuration file: %s"), path, strerror(errno));
+	d = cd_ini_load(path, CD_INI_CONFIG, err, errlen);
+	if (!d)
 		return -1;
-	}
-	fclose(probe);
-	parse_error[0] = '\0';
-	iniparser_set_error_callback(capture_parse_error);
-	d = iniparser_load(path);
-	if (!d) {
-		snprintf(err, errlen, _("%s: not a valid INI file: %s"), path, parse_error);
-		return -1;
-	}
 	if (check_unknown(d, path, err, errlen) < 0) {
 		iniparser_freedict(d);
 		return -1;
