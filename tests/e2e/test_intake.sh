@@ -20,68 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/tmux.sh
 . "$here/../lib/tmux.sh"
 
-bin=${COUNTERDESK_BIN:?set COUNTERDESK_BIN (run through make check)}
-config=${COUNTERDESK_CONFIG:?set COUNTERDESK_CONFIG (run through make check)}
-localedir=${COUNTERDESK_LOCALEDIR:-}
-
-if ! command -v tmux >/dev/null 2>&1; then
-	ok 1 "tmux is installed (scripts/deps.sh installs it)"
-	done_testing
-	exit 1
-fi
-if ! locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
-	ok 0 "intake end to end # SKIP zh_CN.UTF-8 locale not generated (scripts/deps.sh does it as root)"
-	done_testing
-	exit 0
-fi
-sql() { # DATABASE QUERY: one value per line, as the cluster superuser
-	psql -X -q -At -h "${PGHOST:-}" -U postgres -d "$1" -c "$2" 2>/dev/null
-}
-if [ -z "${PGHOST:-}" ] || [ "$(sql counterdesk 'select 1')" != 1 ]; then
-	ok 0 "intake end to end # SKIP no superuser access to the test cluster (PGHOST)"
-	done_testing
-	exit 0
-fi
-
-sock="cdintake$$"
-tmpd=$(mktemp -d /tmp/counterdesk-e2e-intake.XXXXXX)
-cleanup() {
-	tm kill-server >/dev/null 2>&1
-	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
-	rm -rf "$tmpd"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-tm new-session -d -s keep -x 100 -y 30 "sleep 3600" \; set-option -g remain-on-exit on
-
-
-# start NAME: counterdesk in a new 100x30 session, in Chinese; its exit
-# status goes to $tmpd/NAME.status when it ends.
-start() {
-	local name=$1 cmd
-	cmd=$(printf '%q ' env -u LC_ALL -u LANGUAGE -u LC_MESSAGES TERM=tmux-256color LANG=zh_CN.UTF-8 \
-		COUNTERDESK_CONFIG="$config" COUNTERDESK_LOCALEDIR="$localedir" PGUSER= "$bin")
-	tm new-session -d -s "$name" -x 100 -y 30 \
-		"$cmd; echo \$? >$(printf '%q' "$tmpd/$name.status")"
-	cur=$name
-}
-
-
-
-
-
-
-
-
-login_clerk() {
-	wait_for "登录" >/dev/null
-	type_text clerk1
-	keys Tab
-	type_text clerk1-demo
-	keys Enter
-	wait_for "王芳，您好" 15 >/dev/null
-}
+zh_setup "intake end to end" intake 100 30
 
 # People of the demo registry: the applicant, and the child's parents.
 applicant=$(sql counterdesk_shared "select id_no from registry.population where status='alive' and birth_date < '1995-01-01' limit 1")
