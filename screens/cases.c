@@ -558,19 +558,25 @@ static void record_supplement(struct tui *t, struct cases_state *s)
 		    res.visits, res.outstanding);
 }
 
-static void draw_pick(struct tui *t, struct cases_state *s, WINDOW *w)
+/* A list of materials to choose one from, in a box in the middle. */
+static void draw_material_box(struct tui *t, struct picker *p, WINDOW *w, const char *title)
 {
 	int h = getmaxy(w), wd = getmaxx(w), bw = wd - 8 < 64 ? wd - 8 : 64;
-	int bh = (int)s->pick.nshown + 4, by, bx = (wd - bw) / 2;
+	int bh = (int)p->nshown + 4, by, bx = (wd - bw) / 2;
 
 	if (bh > h - 2)
 		bh = h - 2;
 	by = (h - bh) / 2;
-	draw_box(w, by, bx, bh, bw, _("Which missing material was brought?"));
-	picker_draw(&s->pick, t, w, by + 1, bx + 2, bh - 3, bw - 4, NULL, NULL, false);
+	draw_box(w, by, bx, bh, bw, title);
+	picker_draw(p, t, w, by + 1, bx + 2, bh - 3, bw - 4, NULL, NULL, false);
 	wattrset(w, draw_attr(ROLE_DIM));
 	draw_text(w, by + bh - 2, bx + 3, bw - 6, _("Enter: this one   Esc: cancel"));
 	wattrset(w, A_NORMAL);
+}
+
+static void draw_pick(struct tui *t, struct cases_state *s, WINDOW *w)
+{
+	draw_material_box(t, &s->pick, w, _("Which missing material was brought?"));
 }
 
 /* ---- printing again ---- */
@@ -747,17 +753,7 @@ static void record_resolve(struct tui *t, struct cases_state *s)
 
 static void draw_rpick(struct tui *t, struct cases_state *s, WINDOW *w)
 {
-	int h = getmaxy(w), wd = getmaxx(w), bw = wd - 8 < 64 ? wd - 8 : 64;
-	int bh = (int)s->rpick.nshown + 4, by, bx = (wd - bw) / 2;
-
-	if (bh > h - 2)
-		bh = h - 2;
-	by = (h - bh) / 2;
-	draw_box(w, by, bx, bh, bw, _("Which original was checked by hand?"));
-	picker_draw(&s->rpick, t, w, by + 1, bx + 2, bh - 3, bw - 4, NULL, NULL, false);
-	wattrset(w, draw_attr(ROLE_DIM));
-	draw_text(w, by + bh - 2, bx + 3, bw - 6, _("Enter: this one   Esc: cancel"));
-	wattrset(w, A_NORMAL);
+	draw_material_box(t, &s->rpick, w, _("Which original was checked by hand?"));
 }
 
 static void draw_reason(struct tui *t, struct cases_state *s, WINDOW *w)
