@@ -86,9 +86,14 @@ $(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/libcore-asan.a
 	@echo "LD (asan) $@"
 	@$(CC) $(filter-out -O2 $(HARDEN),$(ALL_CFLAGS)) $(SAN_CFLAGS) $< $(BUILD)/libcore-asan.a $(LIBS) -lcmocka -o $@
 
-$(BUILD)/locale/%/LC_MESSAGES/counterdesk.mo: po/%.po
+# A language is po/LANG.po plus the fragments po/LANG.d/*.po (one per feature,
+# so that work on separate features never edits the same file).
+.SECONDEXPANSION:
+$(BUILD)/locale/%/LC_MESSAGES/counterdesk.mo: po/%.po $$(wildcard po/%.d/*.po)
 	@mkdir -p $(dir $@)
-	msgfmt --check -o $@ $<
+	msgcat --use-first -o $@.po $^
+	msgfmt --check -o $@ $@.po
+	@rm -f $@.po
 
 unit-tests: $(UNIT_BIN)
 asan-tests: $(ASAN_UNIT_BIN)

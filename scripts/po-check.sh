@@ -20,10 +20,14 @@ awk 'BEGIN { print "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8
 	sql/messages.txt >"$tmp/sql.pot"
 msgcat --use-first -o "$tmp/counterdesk.pot" "$tmp/code.pot" "$tmp/sql.pot"
 
-msgmerge --quiet --no-fuzzy-matching -o "$tmp/merged.po" po/zh_CN.po "$tmp/counterdesk.pot"
+# po/zh_CN.po and the per-feature fragments po/zh_CN.d/*.po make one catalogue.
+msgcat --use-first -o "$tmp/all.po" po/zh_CN.po po/zh_CN.d/*.po 2>/dev/null || cp po/zh_CN.po "$tmp/all.po"
+msgmerge --quiet --no-fuzzy-matching -o "$tmp/merged.po" "$tmp/all.po" "$tmp/counterdesk.pot"
 msgattrib --untranslated --no-obsolete "$tmp/merged.po" | grep '^msgid "' | grep -v '^msgid ""$' >"$tmp/missing" || true
 if [ "${1:-}" = "--update" ]; then
+	# Only po/zh_CN.po is rewritten; the fragments' messages move into it.
 	cp "$tmp/merged.po" po/zh_CN.po
+	rm -f po/zh_CN.d/*.po
 	cp "$tmp/counterdesk.pot" po/counterdesk.pot
 fi
 n=$(wc -l <"$tmp/missing")
