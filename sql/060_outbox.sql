@@ -468,7 +468,7 @@ BEGIN
 			RAISE EXCEPTION 'No such outbox event' USING ERRCODE = 'P0002', DETAIL = p_id::text;
 		END IF;
 		IF v_status IN ('delivered', 'external') THEN
-			RAISE EXCEPTION 'That event was already delivered' USING ERRCODE = '55000', DETAIL = p_id::text;
+			RAISE EXCEPTION 'That event was already delivered' USING ERRCODE = '22023', DETAIL = p_id::text;
 		END IF;
 	ELSIF p_target IS NULL OR NOT EXISTS (SELECT 1 FROM core.sync_target t WHERE t.name = p_target) THEN
 		RAISE EXCEPTION 'Unknown sync target' USING ERRCODE = '22023', DETAIL = coalesce(p_target, '');
