@@ -15,6 +15,7 @@ export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
 worker="$COUNTERDESK_TOP/build/counterdesk-sync"
 d=$(mktemp -d "$COUNTERDESK_TMP/sync.XXXXXX")
+run=R$$ # the events of this run, apart from a re-run's on the same cluster
 chmod 755 "$d"
 su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
 tgt_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk_target_test -v ON_ERROR_STOP=1 "$@"; }
@@ -140,17 +141,17 @@ is "$(PGPASSWORD=clerk1-demo psql -X -At -U clerk1 -d counterdesk -c "SELECT tar
 # Events straight into the outbox (as the accepting trigger writes them):
 # N events for TARGET, the one numbered POISON named POISON.
 events() { # TARGET N PREFIX [POISON]
-	su_psql -c "SELECT count(core.outbox_write(t, 'case', '$3-' || g, 'case.accepted', NULL,
-		jsonb_build_object('case_no', '$3-' || g, 'fields', jsonb_build_object('child_name',
+	su_psql -c "SELECT count(core.outbox_write(t, 'case', '$run$3-' || g, 'case.accepted', NULL,
+		jsonb_build_object('case_no', '$run$3-' || g, 'fields', jsonb_build_object('child_name',
 			CASE WHEN g = ${4:-0} THEN 'POISON' ELSE 'n' || g END))))
 		FROM core.sync_target t, generate_series(1, $2) g WHERE t.name = '$1'" >/dev/null
 }
 pending() { su_psql -c "SELECT count(*) FROM core.outbox_pending WHERE target = '$1'"; }
-rows_like() { tgt_psql -c "SELECT count(*) FROM got WHERE case_no LIKE '$1-%'"; }
+rows_like() { tgt_psql -c "SELECT count(*) FROM got WHERE case_no LIKE '$run$1-%'"; }
 # Every event of PREFIX is in the target exactly once: the outbox ids and the target's keys are the same set.
 same_set() {
-	su_psql -c "SELECT id FROM core.outbox WHERE aggregateid LIKE '$1-%' ORDER BY 1" >"$d/a"
-	tgt_psql -c "SELECT event_id FROM got WHERE case_no LIKE '$1-%' ORDER BY 1" >"$d/b"
+	su_psql -c "SELECT id FROM core.outbox WHERE aggregateid LIKE '$run$1-%' ORDER BY 1" >"$d/a"
+	tgt_psql -c "SELECT event_id FROM got WHERE case_no LIKE '$run$1-%' ORDER BY 1" >"$d/b"
 	cmp -s "$d/a" "$d/b" && [ -s "$d/a" ]
 }
 wait_until() { # SECONDS SQL EXPECTED
@@ -183,23 +184,23 @@ sleep 1.6
 "$bin" -U counterdesk_sync sync run --once 2>>"$d/down.log"
 is "$(pending t_pg)" 0 "the target back, every event is delivered"
 same_set DOWN; ok $? "the target holds exactly the 30 events, one row per idempotency key"
-is "$(tgt_psql -c "SELECT count(*) FROM tried t JOIN got g USING (event_id) WHERE g.case_no LIKE 'DOWN-%'")" 30 "each applied once"
+is "$(tgt_psql -c "SELECT count(*) FROM tried t JOIN got g USING (event_id) WHERE g.case_no LIKE '${run}DOWN-%'")" 30 "each applied once"
 
 # Redelivery changes nothing: the same events again (as after a lost report).
-su_psql -c "INSERT INTO core.outbox_pending (id, seq, target) SELECT id, seq, target FROM core.outbox WHERE aggregateid LIKE 'DOWN-%'
-	    ; UPDATE core.outbox SET status = 'pending', delivered_at = NULL, delivered_by = NULL WHERE aggregateid LIKE 'DOWN-%'"
+su_psql -c "INSERT INTO core.outbox_pending (id, seq, target) SELECT id, seq, target FROM core.outbox WHERE aggregateid LIKE '${run}DOWN-%'
+	    ; UPDATE core.outbox SET status = 'pending', delivered_at = NULL, delivered_by = NULL WHERE aggregateid LIKE '${run}DOWN-%'"
 "$bin" -U counterdesk_sync sync run --once 2>/dev/null
 is "$(rows_like DOWN)" 30 "delivering the same 30 events again leaves 30 rows in the target"
 
 # --- a poison event
 events t_pg 20 POISON 7
 start_worker "$d/once.ini" "$d/poison.log" poison
-wait_until 20 "SELECT count(*) FROM core.outbox WHERE aggregateid LIKE 'POISON-%' AND status IN ('delivered', 'dead')" 20
+wait_until 20 "SELECT count(*) FROM core.outbox WHERE aggregateid LIKE '${run}POISON-%' AND status IN ('delivered', 'dead')" 20
 ok $? "the worker settles the 20 events"
-is "$(su_psql -c "SELECT aggregateid || ' ' || status || ' ' || attempts FROM core.outbox WHERE aggregateid LIKE 'POISON-%' AND status <> 'delivered'")" \
-	"POISON-7 dead 3" "the poison event is dead after max_attempts = 3"
+is "$(su_psql -c "SELECT aggregateid || ' ' || status || ' ' || attempts FROM core.outbox WHERE aggregateid LIKE '${run}POISON-%' AND status <> 'delivered'")" \
+	"${run}POISON-7 dead 3" "the poison event is dead after max_attempts = 3"
 is "$(rows_like POISON)" 19 "the 19 others, before and behind it, are delivered"
-poison_id=$(su_psql -c "SELECT id FROM core.outbox WHERE aggregateid = 'POISON-7'")
+poison_id=$(su_psql -c "SELECT id FROM core.outbox WHERE aggregateid = '${run}POISON-7'")
 like "$(su_psql -c "SELECT last_error FROM core.outbox WHERE id = '$poison_id'")" 'check constraint' "the target's refusal is kept"
 like "$(cat "$d/poison.log")" "refused event $poison_id .*attempt 1, retry in" "each refusal is logged"
 like "$(cat "$d/poison.log")" "parked as dead" "and the parking"
@@ -222,18 +223,18 @@ like "$(cat "$d/poison.log")" 'poison stopped' "and says so"
 events t_pg 400 TWO
 start_worker "$d/two.ini" "$d/two-a.log" wa; a=$last_pid
 start_worker "$d/two.ini" "$d/two-b.log" wb; b=$last_pid
-wait_until 60 "SELECT count(*) FROM core.outbox WHERE aggregateid LIKE 'TWO-%' AND status = 'delivered'" 400
+wait_until 60 "SELECT count(*) FROM core.outbox WHERE aggregateid LIKE '${run}TWO-%' AND status = 'delivered'" 400
 ok $? "two workers deliver 400 events"
 same_set TWO; ok $? "the target holds each exactly once"
-is "$(tgt_psql -c "SELECT count(*) FROM (SELECT event_id FROM tried t JOIN got g USING (event_id) WHERE g.case_no LIKE 'TWO-%' GROUP BY 1 HAVING count(*) > 1) x")" 0 \
+is "$(tgt_psql -c "SELECT count(*) FROM (SELECT event_id FROM tried t JOIN got g USING (event_id) WHERE g.case_no LIKE '${run}TWO-%' GROUP BY 1 HAVING count(*) > 1) x")" 0 \
 	"no event was delivered by both"
-is "$(su_psql -c "SELECT count(DISTINCT delivered_by) FROM core.outbox WHERE aggregateid LIKE 'TWO-%'")" 2 "both took part"
+is "$(su_psql -c "SELECT count(DISTINCT delivered_by) FROM core.outbox WHERE aggregateid LIKE '${run}TWO-%'")" 2 "both took part"
 kill -TERM "$a" "$b"; wait "$a" "$b"
 
 # --- SIGKILL in the middle of a batch
 events t_slow 40 KILL
 start_worker "$d/kill.ini" "$d/kill.log" k1; k=$last_pid
-wait_until 20 "SELECT count(*) >= 10 FROM core.outbox WHERE aggregateid LIKE 'KILL-%' AND status = 'delivered'" t
+wait_until 20 "SELECT count(*) >= 10 FROM core.outbox WHERE aggregateid LIKE '${run}KILL-%' AND status = 'delivered'" t
 sleep 0.15
 kill -KILL "$k"; wait "$k" 2>/dev/null
 left=$(pending t_slow)
@@ -241,7 +242,7 @@ leased=$(su_psql -c "SELECT count(*) FROM core.outbox_pending WHERE target = 't_
 [ "$left" -gt 0 ] && [ "$left" -lt 40 ]; ok $? "killed half-way: $left of 40 still pending"
 [ "$leased" -gt 0 ]; ok $? "the killed worker's batch is still leased ($leased events)"
 start_worker "$d/kill.ini" "$d/kill2.log" k2; k=$last_pid
-wait_until 40 "SELECT count(*) FROM core.outbox WHERE aggregateid LIKE 'KILL-%' AND status = 'delivered'" 40
+wait_until 40 "SELECT count(*) FROM core.outbox WHERE aggregateid LIKE '${run}KILL-%' AND status = 'delivered'" 40
 ok $? "restarted, the worker delivers the rest once the lease has expired"
 same_set KILL; ok $? "nothing lost and nothing applied twice: one row per event in the target"
 
@@ -261,7 +262,7 @@ mkdir -p "$d/full"
 kill -HUP "$h"
 sleep 0.5
 events t_full 2 HUP
-wait_until 10 "SELECT count(*) FROM core.outbox WHERE aggregateid LIKE 'HUP-%' AND status = 'delivered'" 2
+wait_until 10 "SELECT count(*) FROM core.outbox WHERE aggregateid LIKE '${run}HUP-%' AND status = 'delivered'" 2
 ok $? "after SIGHUP the worker delivers to a target added to the files"
 like "$(cat "$d/hup.log")" 'targets reloaded: 4' "and logs the reload"
 kill -TERM "$h"; wait "$h"
@@ -270,7 +271,7 @@ kill -TERM "$h"; wait "$h"
 start_worker "$d/idle.ini" "$d/idle.log" idle; w=$last_pid
 sleep 1
 events t_pg 1 IDLE
-wait_until 3 "SELECT count(*) FROM core.outbox WHERE aggregateid = 'IDLE-1' AND status = 'delivered'" 1
+wait_until 3 "SELECT count(*) FROM core.outbox WHERE aggregateid = '${run}IDLE-1' AND status = 'delivered'" 1
 ok $? "an idle worker (poll every 30 s) delivers a new event within 3 s"
 kill -TERM "$w"; wait "$w"
 
