@@ -56,6 +56,11 @@ double cd_sync_backoff(int attempts, double base, double max, double jitter);
 struct cd_event {
 	char *id, *target, *type, *aggregatetype, *aggregateid, *created_at, *payload;
 	int attempts;
+	/* The payload members the targets' params name, picked out by the
+	 * server: vals[k] for path paths[k] ("payload.a.b"), NULL = absent. */
+	const char *const *paths;
+	char **vals;
+	size_t nvals;
 	/* The outcome, filled by delivery. */
 	int state;          /* CD_EV_* */
 	char error[512];
@@ -68,6 +73,9 @@ void cd_sync_deliver(struct cd_target *t, struct cd_event *events, size_t n);
 /* The value that parameter path names in an event (docs/sync.md), malloc'd,
  * NULL for absent. */
 char *cd_sync_param(const struct cd_event *ev, const char *path);
+/* Splits PostgreSQL's text form of a one-dimensional text array into
+ * malloc'd elements (NULL for NULL). Returns the count, -1 if malformed. */
+long cd_sync_array_parse(const char *text, char ***out);
 /* Appends one element to a PostgreSQL array literal under construction. */
 void cd_sync_array_add(char **buf, size_t *len, size_t *cap, const char *value, bool first);
 void cd_sync_close_targets(struct cd_targets *t);

@@ -57,7 +57,12 @@ static char *param_value(const struct cd_event *ev, json_t *root, const char *pa
 		return xstrdup(ev->created_at);
 	if (!strcmp(path, "payload"))
 		return xstrdup(ev->payload);
-	if (strncmp(path, "payload.", 8) || !root)
+	if (strncmp(path, "payload.", 8))
+		return NULL;
+	for (size_t i = 0; ev->paths && i < ev->nvals; i++)
+		if (!strcmp(ev->paths[i], path))
+			return ev->vals[i] ? xstrdup(ev->vals[i]) : NULL;
+	if (!root)
 		return NULL;
 	copy = xstrdup(path + 8);
 	for (char *k = strtok_r(copy, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
@@ -92,23 +97,79 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n
 
 void cd_sync_array_add(char **buf, size_t *len, size_t *cap, const char *value, bool first)
 {
+	size_t need = 0;
+	char *o;
+
 	if (!first)
 		append(buf, len, cap, ",", 1);
 	if (!value) {
 		append(buf, len, cap, "NULL", 4);
 		return;
 	}
-	append(buf, len, cap, "\"", 1);
-	for (const char *p = value; *p; p++) {
-		size_t run = strcspn(p, "\"\\");
-		append(buf, len, cap, p, run);
-		p += run;
-		if (!*p)
-			break;
-		append(buf, len, cap, "\\", 1);
-		append(buf, len, cap, p, 1);
+	/* Room for the worst case first, then one pass. */
+	need = strlen(value) * 2 + 3;
+	if (*len + need > *cap) {
+		*cap = (*len + need) * 2;
+		*buf = xrealloc(*buf, *cap);
 	}
-	append(buf, len, cap, "\"", 1);
+	o = *buf + *len;
+	*o++ = '"';
+	for (const char *p = value; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o++ = '"';
+	*o = '\0';
+	*len = (size_t)(o - *buf);
+}
+
+long cd_sync_array_parse(const char *s, char ***out)
+{
+	char **v = NULL;
+	long n = 0;
+
+	*out = NULL;
+	if (*s++ != '{')
+		return -1;
+	while (*s && *s != '}') {
+		char *e;
+		size_t len = 0;
+
+		v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
+		if (*s == '"') {
+			e = xmalloc(strlen(s) + 1);
+			for (s++; *s && *s != '"'; s++) {
+				if (*s == '\\' && s[1])
+					s++;
+				e[len++] = *s;
+			}
+			if (*s != '"') {
+				free(e);
+				goto bad;
+			}
+			s++;
+			e[len] = '\0';
+		} else {
+			len = strcspn(s, ",}");
+			e = len == 4 && !strncmp(s, "NULL", 4) ? NULL : xasprintf("%.*s", (int)len, s);
+			s += len;
+		}
+		v[n++] = e;
+		if (*s == ',')
+			s++;
+		else if (*s != '}')
+			goto bad;
+	}
+	if (*s != '}')
+		goto bad;
+	*out = v;
+	return n;
+bad:
+	for (long i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return -1;
 }
 
 static int pg_connect(struct cd_target *t, char *error, size_t len)
@@ -176,7 +237,8 @@ static void deliver_pg(struct cd_target *t, struct cd_event *ev, size_t n)
 	}
 	roots = xcalloc(n, sizeof(*roots));
 	for (size_t i = 0; i < n; i++)
-		roots[i] = json_loads(ev[i].payload, 0, NULL);
+		if (!ev[i].paths) /* the server picked nothing out: parse here */
+			roots[i] = json_loads(ev[i].payload, 0, NULL);
 	rc = pg_run(t, ev, roots, n, error, sizeof(error));
 	if (rc == 0) {
 		set_all(ev, n, CD_EV_DONE, NULL);

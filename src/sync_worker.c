@@ -120,24 +120,78 @@ static void events_free(struct cd_event *ev, size_t n)
 		free(ev[i].aggregateid);
 		free(ev[i].created_at);
 		free(ev[i].payload);
+		for (size_t k = 0; k < ev[i].nvals; k++)
+			free(ev[i].vals[k]);
+		free(ev[i].vals);
 	}
 	free(ev);
 }
 
-static int claim(struct cd_db *db, const struct cd_worker_opts *o, const char *targets,
-		 struct cd_event **out, size_t *n, struct cd_error *err)
+/* Every payload path the targets' params name ("payload.a.b"), once each:
+ * the server picks them out in the claim. */
+struct paths {
+	char **v;      /* "payload.a.b" */
+	size_t n;
+	char *literal; /* {"a.b",...} for api.sync_claim */
+};
+
+static void paths_make(struct paths *p, const struct cd_targets *t)
+{
+	size_t len = 1, cap = 2;
+
+	memset(p, 0, sizeof(*p));
+	p->literal = xstrdup("{");
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t k = 0; k < t->v[i].nparams; k++) {
+			const char *q = t->v[i].params[k];
+			size_t j;
+			if (strncmp(q, "payload.", 8))
+				continue;
+			for (j = 0; j < p->n && strcmp(p->v[j], q); j++)
+				;
+			if (j < p->n)
+				continue;
+			p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+			p->v[p->n] = xstrdup(q);
+			cd_sync_array_add(&p->literal, &len, &cap, q + 8, p->n == 0);
+			p->n++;
+		}
+	p->literal = xrealloc(p->literal, len + 2);
+	strcpy(p->literal + len, "}");
+}
+
+static void paths_free(struct paths *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	free(p->literal);
+}
+
+static const char claim_sql[] =
+	"SELECT id, target, type, aggregatetype, aggregateid, created_at, attempts, payload, vals "
+	"FROM api.sync_claim($1, $2::text[], $3::int, $4::int, $5::text[])";
+
+static int claim_send(struct cd_db *db, const struct cd_worker_opts *o, const char *targets,
+		      const struct paths *paths, struct cd_error *err)
 {
 	char limit[16], lease[16];
-	const char *p[4] = { o->name, targets, limit, lease };
-	PGresult *r;
-	struct cd_event *ev;
+	const char *p[5] = { o->name, targets, limit, lease, paths->literal };
 
 	snprintf(limit, sizeof(limit), "%d", o->batch);
 	snprintf(lease, sizeof(lease), "%d", o->lease_seconds);
+	return cd_db_send(db, claim_sql, 5, p, err);
+}
+
+static int claim_receive(struct cd_db *db, const struct paths *paths, struct cd_event **out,
+			 size_t *n, struct cd_error *err)
+{
+	PGresult *r;
+	struct cd_event *ev;
+
 	*out = NULL;
 	*n = 0;
-	r = cd_db_exec(db, "SELECT id, target, type, aggregatetype, aggregateid, created_at, attempts, payload "
-		       "FROM api.sync_claim($1, $2::text[], $3::int, $4::int)", 4, p, err);
+	r = cd_db_receive(db, err);
 	if (!r)
 		return -1;
 	ev = xcalloc((size_t)PQntuples(r) + 1, sizeof(*ev));
@@ -150,11 +204,34 @@ static int claim(struct cd_db *db, const struct cd_worker_opts *o, const char *t
 		ev[i].created_at = xstrdup(PQgetvalue(r, i, 5));
 		ev[i].attempts = atoi(PQgetvalue(r, i, 6));
 		ev[i].payload = xstrdup(PQgetvalue(r, i, 7));
+		if (paths->n) {
+			char **vals;
+			long k = cd_sync_array_parse(PQgetvalue(r, i, 8), &vals);
+			if (k == (long)paths->n) {
+				ev[i].paths = (const char *const *)paths->v;
+				ev[i].vals = vals;
+				ev[i].nvals = (size_t)k;
+			} else {
+				for (long j = 0; j < k; j++)
+					free(vals[j]);
+				free(vals);
+			}
+		}
 	}
 	*n = (size_t)PQntuples(r);
 	*out = ev;
 	PQclear(r);
 	return 0;
+}
+
+static int claim(struct cd_db *db, const struct cd_worker_opts *o, const char *targets,
+		 const struct paths *paths, struct cd_event **out, size_t *n, struct cd_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (claim_send(db, o, targets, paths, err) < 0)
+		return -1;
+	return claim_receive(db, paths, out, n, err);
 }
 
 static int by_target(const void *a, const void *b)
@@ -193,20 +270,36 @@ static const char *arr_end(struct arrays *a, int k)
 	return a->buf[k];
 }
 
-/* Delivers one claimed batch and reports it. Returns -1 when the report
- * could not be made (the leases will expire; delivery is idempotent). */
+/* The next batch, claimed while this one is delivered: the main database
+ * and the target work at the same time. */
+struct prefetch {
+	bool want;
+	const char *names;
+	const struct paths *paths;
+	bool got;
+	struct cd_event *ev;
+	size_t n;
+};
+
+/* Delivers one claimed batch (unless release: then the leases are given
+ * back untouched) and reports it. Returns -1 when the report could not be
+ * made (the leases will expire; delivery is idempotent). */
 static int run_batch(struct cd_db *db, const struct cd_worker_opts *o, struct cd_targets *targets,
-		     struct cd_event *ev, size_t n, struct cd_error *err)
+		     struct cd_event *ev, size_t n, struct prefetch *pf, bool release,
+		     struct cd_error *err)
 {
 	struct arrays a = { 0 };
 	double t0 = now_s();
 	time_t now = time(NULL);
 	size_t done = 0, refused = 0, waiting = 0, dead = 0;
+	bool sent = false;
 	const char *p[6];
 	PGresult *r;
 
 	qsort(ev, n, sizeof(*ev), by_target);
-	for (size_t i = 0; i < n;) {
+	if (pf && pf->want && !stop_flag)
+		sent = claim_send(db, o, pf->names, pf->paths, err) == 0;
+	for (size_t i = 0; i < n && !release;) {
 		size_t j = i;
 		struct cd_target *t;
 
@@ -237,6 +330,8 @@ static int run_batch(struct cd_db *db, const struct cd_worker_opts *o, struct cd
 		}
 		for (size_t k = i; k < j; k++) {
 			char retry[32];
+			if (ev[k].state == CD_EV_CLAIMED)
+				continue;
 			if (ev[k].state == CD_EV_DONE) {
 				arr_add(&a, 0, ev[k].id);
 				done++;
@@ -270,6 +365,20 @@ static int run_batch(struct cd_db *db, const struct cd_worker_opts *o, struct cd
 		}
 		i = j;
 	}
+	if (sent) {
+		struct cd_error perr;
+		pf->got = claim_receive(db, pf->paths, &pf->ev, &pf->n, &perr) == 0;
+		if (!pf->got)
+			say(LOG_ERR, "claim failed: %s %s", perr.message, perr.detail);
+	}
+	for (size_t k = 0; k < n; k++)
+		if (ev[k].state == CD_EV_CLAIMED) {
+			/* Not attempted: the lease goes back, nothing else changes. */
+			arr_add(&a, 1, ev[k].id);
+			arr_add(&a, 2, NULL);
+			arr_add(&a, 3, "0");
+			arr_add(&a, 4, "f");
+		}
 	p[0] = o->name;
 	p[1] = arr_end(&a, 0);
 	p[2] = arr_end(&a, 1);
@@ -286,8 +395,11 @@ static int run_batch(struct cd_db *db, const struct cd_worker_opts *o, struct cd
 		return -1;
 	}
 	PQclear(r);
-	say(LOG_INFO, "batch of %zu: %zu delivered, %zu refused, %zu dead, %zu waiting for their target (%.0f ms)",
-	    n, done, refused, dead, waiting, (now_s() - t0) * 1000);
+	if (release)
+		say(LOG_INFO, "batch of %zu given back undelivered", n);
+	else
+		say(LOG_INFO, "batch of %zu: %zu delivered, %zu refused, %zu dead, %zu waiting for their target (%.0f ms)",
+		    n, done, refused, dead, waiting, (now_s() - t0) * 1000);
 	return 0;
 }
 
@@ -337,6 +449,9 @@ static bool reconnect(struct cd_db *db)
 int cd_sync_run(struct cd_db *db, const struct cd_worker_opts *o)
 {
 	struct cd_targets targets;
+	struct paths paths;
+	struct cd_event *next = NULL; /* claimed ahead */
+	size_t next_n = 0;
 	struct cd_error err;
 	char msg[1024];
 	int rc = CD_EXIT_OK;
@@ -348,8 +463,10 @@ int cd_sync_run(struct cd_db *db, const struct cd_worker_opts *o)
 		say(LOG_ERR, "%s", msg);
 		return CD_EXIT_CONFIG;
 	}
+	paths_make(&paths, &targets);
 	cd_db_on_notify(db, on_notify, NULL);
 	if (!listen(db, &err)) {
+		paths_free(&paths);
 		say(LOG_ERR, "%s %s", err.message, err.detail);
 		cd_targets_free(&targets);
 		return cd_error_exit(&err);
@@ -359,21 +476,34 @@ int cd_sync_run(struct cd_db *db, const struct cd_worker_opts *o)
 		struct cd_event *ev;
 		size_t n;
 		char *names;
+		struct prefetch pf = { 0 };
 
 		if (reload_flag) {
 			struct cd_targets fresh;
 			reload_flag = 0;
+			/* The batch claimed ahead names the old targets' paths. */
+			if (next) {
+				run_batch(db, o, &targets, next, next_n, NULL, true, &err);
+				events_free(next, next_n);
+				next = NULL;
+			}
 			if (cd_targets_load(o->targets_dir, &fresh, msg, sizeof(msg)) < 0) {
 				say(LOG_ERR, "targets not reloaded, keeping the old ones: %s", msg);
 			} else {
 				cd_targets_free(&targets);
 				targets = fresh;
+				paths_free(&paths);
+				paths_make(&paths, &targets);
 				say(LOG_NOTICE, "targets reloaded: %zu", targets.n);
 			}
 		}
 		woken = false;
 		names = claimable(&targets, time(NULL), false);
-		if (claim(db, o, names, &ev, &n, &err) < 0) {
+		if (next) {
+			ev = next;
+			n = next_n;
+			next = NULL;
+		} else if (claim(db, o, names, &paths, &ev, &n, &err) < 0) {
 			free(names);
 			say(LOG_ERR, "claim failed: %s %s", err.message, err.detail);
 			if (err.kind == CD_ERR_CONN_LOST && reconnect(db))
@@ -389,9 +519,9 @@ int cd_sync_run(struct cd_db *db, const struct cd_worker_opts *o)
 			wait_for(db, o->poll_seconds);
 			continue;
 		}
-		free(names);
 		if (n == 0) {
 			double due;
+			free(names);
 			events_free(ev, n);
 			if (o->once)
 				break;
@@ -402,12 +532,27 @@ int cd_sync_run(struct cd_db *db, const struct cd_worker_opts *o)
 			wait_for(db, due >= 0 && due < o->poll_seconds ? due + 0.01 : o->poll_seconds);
 			continue;
 		}
-		if (run_batch(db, o, &targets, ev, n, &err) < 0 && err.kind == CD_ERR_CONN_LOST)
+		pf.want = true;
+		pf.names = names;
+		pf.paths = &paths;
+		if (run_batch(db, o, &targets, ev, n, &pf, false, &err) < 0 && err.kind == CD_ERR_CONN_LOST)
 			reconnect(db);
+		free(names);
 		events_free(ev, n);
+		if (pf.got && pf.n > 0) {
+			next = pf.ev;
+			next_n = pf.n;
+		} else if (pf.got) {
+			events_free(pf.ev, pf.n);
+		}
+	}
+	if (next) { /* stopped with a batch claimed ahead: give it back */
+		run_batch(db, o, &targets, next, next_n, NULL, true, &err);
+		events_free(next, next_n);
 	}
 	cd_sync_close_targets(&targets);
 	cd_targets_free(&targets);
+	paths_free(&paths);
 	say(LOG_INFO, "%s stopped", o->name);
 	return rc;
 }
