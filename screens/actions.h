@@ -52,7 +52,9 @@
 	ACTION(SUPPLEMENT, 's', N_("Supplement"), N_("Record a visit that brings a missing material (one more visit)")) \
 	ACTION(PRINT, 'p', N_("Print"), N_("Print the receipt or the one-time notice again")) \
 	ACTION(VERIFY, 'v', N_("Verify"), N_("Verify every verifiable material of the case against shared data")) \
-	ACTION(RESOLVE, 'h', N_("By hand"), N_("Record that the original document was checked by hand (after a mismatch or a not-found), with a reason"))
+	ACTION(RESOLVE, 'h', N_("By hand"), N_("Record that the original document was checked by hand (after a mismatch or a not-found), with a reason")) \
+	ACTION(RETRY, 'r', N_("Retry"), N_("Deliver the selected dead or failing event again")) \
+	ACTION(RETRY_ALL, 'R', N_("Retry all"), N_("Deliver every dead and failing event of the selected event's target again"))
 
 enum action {
 	ACT_NONE = 0,

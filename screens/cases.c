@@ -20,6 +20,7 @@
 #include "receipt.h"
 #include "screen.h"
 #include "session.h"
+#include "sync.h"
 #include "util.h"
 #include "verify.h"
 
@@ -68,6 +69,10 @@ struct cases_state {
 	size_t *rpick_res;    /* picker row -> result */
 	size_t rres;          /* the result being resolved */
 	struct field reason;
+
+	/* Where the case's data went (one line per department system). */
+	struct cd_case_delivery *dl;
+	size_t ndl;
 };
 
 static struct cd_db *db_of(struct tui *t)
@@ -362,6 +367,43 @@ static void verify_clear(struct cases_state *s)
 	s->have_vr = false;
 }
 
+static void add_delivery_lines(struct cases_state *s)
+{
+	char row[1024], what[512], when[32];
+
+	if (!s->ndl)
+		return;
+	add_line(s, ROLE_NORMAL, 0, "");
+	add_line(s, ROLE_HEADING, 2, _("Department systems"));
+	for (size_t i = 0; i < s->ndl; i++) {
+		const struct cd_case_delivery *d = &s->dl[i];
+		enum draw_role role = ROLE_NORMAL;
+		struct tm lt;
+
+		if (d->dead) {
+			snprintf(what, sizeof(what), _("not delivered, parked: %s"), d->last_error);
+			role = ROLE_ERROR;
+		} else if (d->delivered == d->events) {
+			localtime_r(&d->last_delivered_at, &lt);
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &lt);
+			snprintf(what, sizeof(what), _("delivered %s"), d->last_delivered_at ? when : "");
+		} else if (d->last_error[0]) {
+			snprintf(what, sizeof(what), _("waiting, failing: %s"), d->last_error);
+			role = ROLE_ERROR;
+		} else {
+			snprintf(what, sizeof(what), "%s", _("waiting to be delivered"));
+		}
+		snprintf(row, sizeof(row), "%s (%s)", d->target, d->departments);
+		row[sizeof(row) - 1] = '\0';
+		{
+			char line[1536] = "";
+			picker_col(line, sizeof(line), row, 30);
+			picker_col(line, sizeof(line), what, 200);
+			add_line(s, role, 4, line);
+		}
+	}
+}
+
 static void build_lines(struct cases_state *s)
 {
 	const struct cd_case *c = &s->one;
@@ -442,6 +484,7 @@ static void build_lines(struct cases_state *s)
 		picker_col(row, sizeof(row), m->is_key ? _("key") : "", 8);
 		add_line(s, m->status && !strcmp(m->status, "missing") ? ROLE_ERROR : ROLE_NORMAL, 4, row);
 	}
+	add_delivery_lines(s);
 	add_verify_lines(s);
 }
 
@@ -468,6 +511,11 @@ static bool load_one(struct tui *t, struct cases_state *s, const char *case_no)
 		s->have_vr = s->vr.n > 0;
 	if (!s->have_vr)
 		verify_clear(s);
+	free(s->dl);
+	s->dl = NULL;
+	s->ndl = 0;
+	if (cd_case_deliveries(db_of(t), c.case_no, &s->dl, &s->ndl, &err) < 0)
+		s->ndl = 0; /* an older database without the outbox: nothing to show */
 	if (!s->item || strcmp(s->item->code, c.item) || s->item->version != c.item_version) {
 		cd_item_free(&s->item);
 		/* Without the definition the fields show by key: still readable. */
@@ -809,6 +857,7 @@ static void cases_leave(struct tui *t, void *st)
 		cd_case_clear(&s->one);
 	cd_item_free(&s->item);
 	lines_free(s);
+	free(s->dl);
 }
 
 static void cases_draw(struct tui *t, void *st, WINDOW *w)

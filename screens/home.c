@@ -29,12 +29,13 @@ struct entry {
 #define ENTRY_DEPTS { N_("Departments"), N_("Departments and the service items they handle."), NULL }
 #define ENTRY_RATINGS { N_("Rating follow-ups"), N_("Bad ratings to call back and rectify, by deadline."), &followups_screen }
 #define ENTRY_AUDIT { N_("Audit"), N_("Browse the audit log and verify its chain."), NULL }
+#define ENTRY_SYNC { N_("Deliveries"), N_("Where each case's data went: backlog, failures and dead events per department system; retry."), &sync_screen }
 
 static const struct entry clerk_menu[] = { ENTRY_CALL, ENTRY_APPLY, ENTRY_DRAFTS, ENTRY_CASES };
 static const struct entry helper_menu[] = { ENTRY_CALL, ENTRY_APPLY, ENTRY_DRAFTS, ENTRY_CASES, ENTRY_GREEN };
 static const struct entry reviewer_menu[] = { ENTRY_TASKS, ENTRY_LOOKUP };
-static const struct entry supervisor_menu[] = { ENTRY_DASH, ENTRY_REPORTS, ENTRY_LOOKUP, ENTRY_RATINGS };
-static const struct entry admin_menu[] = { ENTRY_STAFF, ENTRY_DEPTS, ENTRY_AUDIT };
+static const struct entry supervisor_menu[] = { ENTRY_DASH, ENTRY_REPORTS, ENTRY_LOOKUP, ENTRY_RATINGS, ENTRY_SYNC };
+static const struct entry admin_menu[] = { ENTRY_STAFF, ENTRY_DEPTS, ENTRY_AUDIT, ENTRY_SYNC };
 
 static const struct {
 	const char *role;

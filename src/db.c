@@ -13,14 +13,25 @@ struct cd_db {
 	FILE *trace; /* $COUNTERDESK_PQTRACE: the protocol log, for counting round trips */
 	char *user;
 	bool lost; /* the connection was seen to drop and is not yet back */
-	cd_notify_fn on_notify;
-	void *notify_arg;
+	/* Several watchers (the hall's screens, the sync screen) each add
+	 * their own; each filters by channel. */
+	struct {
+		cd_notify_fn fn;
+		void *arg;
+	} on_notify[4];
 };
 
 void cd_db_on_notify(struct cd_db *db, cd_notify_fn fn, void *arg)
 {
-	db->on_notify = fn;
-	db->notify_arg = arg;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(db->on_notify) && db->on_notify[i].fn; i++)
+		if (db->on_notify[i].fn == fn && db->on_notify[i].arg == arg)
+			return;
+	if (i < ARRAY_SIZE(db->on_notify)) {
+		db->on_notify[i].fn = fn;
+		db->on_notify[i].arg = arg;
+	}
 }
 
 static bool starts_with(const char *s, const char *prefix)
@@ -281,8 +292,8 @@ bool cd_db_poll(struct cd_db *db)
 	/* Hand every notification over; with no listener, drop it so that
 	 * none pile up. */
 	while ((n = PQnotifies(db->conn))) {
-		if (db->on_notify)
-			db->on_notify(n->relname, n->extra, db->notify_arg);
+		for (size_t i = 0; i < ARRAY_SIZE(db->on_notify) && db->on_notify[i].fn; i++)
+			db->on_notify[i].fn(n->relname, n->extra, db->on_notify[i].arg);
 		PQfreemem(n);
 	}
 	return true;

@@ -130,3 +130,8 @@ int cd_case_deliveries(struct cd_db *db, const char *case_no, struct cd_case_del
 	PQclear(r);
 	return 0;
 }
+
+int cd_sync_listen(struct cd_db *db, struct cd_error *err)
+{
+	return cd_db_exec_script(db, "LISTEN " CD_SYNC_CHANNEL "; LISTEN " CD_SYNC_STATUS_CHANNEL, err) ? 0 : -1;
+}

@@ -125,6 +125,11 @@ int cd_sync_problems(struct cd_db *db, const char *target, int limit,
  * Returns how many, or -1. */
 int cd_sync_retry(struct cd_db *db, const char *id, const char *target, struct cd_error *err);
 
+/* LISTEN to what changes the status: new events and reports. */
+#define CD_SYNC_CHANNEL "counterdesk_sync"
+#define CD_SYNC_STATUS_CHANNEL "counterdesk_sync_status"
+int cd_sync_listen(struct cd_db *db, struct cd_error *err);
+
 struct cd_case_delivery {
 	char target[64];
 	char departments[128]; /* "RS, YB" */
