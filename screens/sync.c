@@ -98,7 +98,7 @@ static void load(struct tui *t, struct sync_state *s)
 		picker_col(row, sizeof(row), p->target, 18);
 		picker_col(row, sizeof(row), p->aggregateid, 22);
 		snprintf(n, sizeof(n), "%d", p->attempts);
-		picker_col(row, sizeof(row), n, 4);
+		picker_col(row, sizeof(row), n, 5);
 		localtime_r(&p->created_at, &lt);
 		strftime(tm, sizeof(tm), "%m-%d %H:%M", &lt);
 		picker_col(row, sizeof(row), tm, 12);
@@ -181,7 +181,7 @@ static void sync_draw(struct tui *t, void *st, WINDOW *w)
 	picker_col(line, sizeof(line), _("State"), 8);
 	picker_col(line, sizeof(line), _("Target"), 18);
 	picker_col(line, sizeof(line), _("Case"), 22);
-	picker_col(line, sizeof(line), _("Try"), 4);
+	picker_col(line, sizeof(line), _("Try"), 5);
 	picker_col(line, sizeof(line), _("Written"), 12);
 	picker_col(line, sizeof(line), _("Error"), 200);
 	draw_text(w, y++, 2, wd - 3, line);
