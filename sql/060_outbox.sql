@@ -51,19 +51,25 @@ CREATE TABLE core.outbox (
 	target        text NOT NULL REFERENCES core.sync_target (name),
 	case_id       uuid,
 	created_at    timestamptz NOT NULL DEFAULT now(),
-	status        text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead', 'external')),
+	status        text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'dead', 'external')),
 	attempts      int NOT NULL DEFAULT 0,
-	last_error    text,
-	delivered_at  timestamptz,
-	delivered_by  text,
-	CHECK ((status = 'delivered') = (delivered_at IS NOT NULL))
-) WITH (toast_tuple_target = 128);
--- Payloads live in the TOAST table: marking an event delivered then
--- rewrites a row of some 150 bytes, not the payload with it.
-COMMENT ON TABLE core.outbox IS 'Every event for a department system (Debezium outbox layout: id, aggregatetype, aggregateid, type, payload) and how its delivery ended.';
+	last_error    text
+);
+COMMENT ON TABLE core.outbox IS 'Every event for a department system (Debezium outbox layout: id, aggregatetype, aggregateid, type, payload). Written once; only parking as dead (and a retry) changes a row. Deliveries are in core.outbox_delivery.';
 CREATE INDEX outbox_case_idx ON core.outbox (case_id);
-CREATE INDEX outbox_delivered_idx ON core.outbox (target, delivered_at) WHERE status = 'delivered';
 CREATE INDEX outbox_dead_idx ON core.outbox (target, seq) WHERE status = 'dead';
+
+-- Deliveries: a narrow insert per event, so that delivering never
+-- rewrites the wide outbox row.
+CREATE TABLE core.outbox_delivery (
+	id           uuid PRIMARY KEY REFERENCES core.outbox (id),
+	target       text NOT NULL,
+	delivered_at timestamptz NOT NULL DEFAULT now(),
+	delivered_by text NOT NULL,
+	attempts     int NOT NULL
+);
+COMMENT ON TABLE core.outbox_delivery IS 'When and by which worker each event was delivered, and after how many attempts.';
+CREATE INDEX outbox_delivery_target_idx ON core.outbox_delivery (target, delivered_at);
 
 CREATE TABLE core.outbox_pending (
 	id              uuid PRIMARY KEY REFERENCES core.outbox (id),
@@ -78,6 +84,18 @@ CREATE TABLE core.outbox_pending (
 ) WITH (fillfactor = 50);
 COMMENT ON TABLE core.outbox_pending IS 'Events not yet delivered (the claimable set). A lease changes only unindexed columns, so it is a HOT update.';
 CREATE INDEX outbox_pending_due_idx ON core.outbox_pending (next_attempt_at, seq);
+
+-- Each event with where its delivery stands: pending, delivered, dead or
+-- external (for people and tests; the worker never reads it).
+CREATE VIEW core.outbox_state AS
+	SELECT o.id, o.seq, o.aggregatetype, o.aggregateid, o.type, o.payload, o.target, o.case_id, o.created_at,
+	       CASE WHEN d.id IS NOT NULL THEN 'delivered' ELSE o.status END AS status,
+	       coalesce(d.attempts, p.attempts, o.attempts) AS attempts,
+	       coalesce(p.last_error, o.last_error) AS last_error,
+	       d.delivered_at, d.delivered_by
+	FROM core.outbox o
+	LEFT JOIN core.outbox_delivery d ON d.id = o.id
+	LEFT JOIN core.outbox_pending p ON p.id = o.id;
 
 -- ---------------------------------------------------------------------------
 -- Writing events
@@ -341,10 +359,12 @@ DECLARE
 BEGIN
 	PERFORM core.require_sync();
 	IF cardinality(p_done) > 0 THEN
-		WITH d AS (DELETE FROM core.outbox_pending p WHERE p.id = ANY (p_done) RETURNING p.id, p.attempts)
-		UPDATE core.outbox o SET status = 'delivered', delivered_at = now(), delivered_by = p_worker,
-			attempts = d.attempts + 1, last_error = NULL
-		FROM d WHERE o.id = d.id AND o.status = 'pending';
+		-- A second report of the same event (its lease had expired) finds
+		-- no pending row and records nothing.
+		WITH d AS (DELETE FROM core.outbox_pending p WHERE p.id = ANY (p_done)
+			   RETURNING p.id, p.target, p.attempts)
+		INSERT INTO core.outbox_delivery (id, target, delivered_by, attempts)
+		SELECT d.id, d.target, p_worker, d.attempts + 1 FROM d;
 		GET DIAGNOSTICS v_done = ROW_COUNT;
 	END IF;
 	IF cardinality(p_failed) > 0 THEN
@@ -420,8 +440,8 @@ BEGIN
 		FROM core.outbox_pending x JOIN core.outbox o ON o.id = x.id
 		WHERE x.target = t.name) p ON true
 	LEFT JOIN LATERAL (
-		SELECT count(*)::int AS n FROM core.outbox o
-		WHERE o.target = t.name AND o.status = 'delivered' AND o.delivered_at >= v_midnight) dl ON true
+		SELECT count(*)::int AS n FROM core.outbox_delivery d
+		WHERE d.target = t.name AND d.delivered_at >= v_midnight) dl ON true
 	LEFT JOIN LATERAL (
 		SELECT count(*)::int AS n, (array_agg(o.last_error ORDER BY o.seq DESC))[1] AS last_error
 		FROM core.outbox o WHERE o.target = t.name AND o.status = 'dead') dd ON true
@@ -475,7 +495,9 @@ BEGIN
 			WHERE a.action = 'sync_retry' AND a.detail ->> 'op' = p_op::text LIMIT 1);
 	END IF;
 	IF p_id IS NOT NULL THEN
-		SELECT o.status INTO v_status FROM core.outbox o WHERE o.id = p_id FOR UPDATE;
+		SELECT CASE WHEN EXISTS (SELECT 1 FROM core.outbox_delivery d WHERE d.id = o.id)
+			    THEN 'delivered' ELSE o.status END
+		INTO v_status FROM core.outbox o WHERE o.id = p_id FOR UPDATE;
 		IF NOT FOUND THEN
 			RAISE EXCEPTION 'No such outbox event' USING ERRCODE = 'P0002', DETAIL = p_id::text;
 		END IF;
@@ -527,14 +549,15 @@ BEGIN
 	END IF;
 	RETURN QUERY
 	SELECT o.target, t.departments, count(*)::int,
-	       count(*) FILTER (WHERE o.status IN ('delivered', 'external'))::int,
+	       count(*) FILTER (WHERE d.id IS NOT NULL OR o.status = 'external')::int,
 	       count(*) FILTER (WHERE o.status = 'dead')::int,
-	       max(o.delivered_at),
+	       max(d.delivered_at),
 	       (array_agg(coalesce(p.last_error, o.last_error) ORDER BY o.seq DESC)
 		FILTER (WHERE coalesce(p.last_error, o.last_error) IS NOT NULL))[1]
 	FROM core.outbox o
 	JOIN core.sync_target t ON t.name = o.target
 	LEFT JOIN core.outbox_pending p ON p.id = o.id
+	LEFT JOIN core.outbox_delivery d ON d.id = o.id
 	WHERE o.case_id = v_case
 	GROUP BY o.target, t.departments
 	ORDER BY o.target;

@@ -12,6 +12,7 @@ bin=${COUNTERDESK_BIN:?run through make bench}
 top=${COUNTERDESK_TOP:?run through make bench}
 worker="$top/build/counterdesk-sync"
 n=${BENCH_SYNC_EVENTS:-100000}
+tag=B$$ # this run's events, apart from an earlier run's on the same cluster
 lat_n=${BENCH_SYNC_LATENCY:-200}
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
@@ -54,7 +55,7 @@ ini "$tmp/idle.ini" 100 30
 COUNTERDESK_CONFIG="$tmp/bulk.ini" "$bin" -U postgres sync load >/dev/null || { echo "sync load failed"; exit 1; }
 # Only the bench target is active now: the events below go nowhere else.
 payload() { # SQL expression of a payload for event number g
-	echo "jsonb_build_object('event', 'case.accepted', 'case_no', 'B-' || g, 'item', 'newborn', 'item_version', 1,
+	echo "jsonb_build_object('event', 'case.accepted', 'case_no', '$tag-' || g, 'item', 'newborn', 'item_version', 1,
 		'status', 'accepted', 'accepted_at', now(), 'promised_date', current_date + 5,
 		'departments', '[\"RS\", \"YB\"]'::jsonb,
 		'applicant', jsonb_build_object('id', gen_random_uuid(), 'kind', 'person', 'name', '张伟',
@@ -69,7 +70,7 @@ payload() { # SQL expression of a payload for event number g
 
 echo "== writing $n events into the outbox"
 t=$(now)
-main -c "SELECT count(core.outbox_write(t, 'case', 'B-' || g, 'case.accepted', NULL, $(payload)))
+main -c "SELECT count(core.outbox_write(t, 'case', '$tag-' || g, 'case.accepted', NULL, $(payload)))
 	 FROM core.sync_target t, generate_series(1, $n) g WHERE t.name = 'bench'" >/dev/null
 main -c "VACUUM ANALYZE core.outbox_pending" -c "VACUUM ANALYZE core.outbox"
 echo "   written in $(since "$t") s, $(main -c "SELECT pg_size_pretty(sum(pg_column_size(payload))::bigint / $n) FROM core.outbox WHERE target = 'bench'") a payload"
@@ -78,7 +79,7 @@ echo "== baseline: the same rows as INSERT statements of 1,000 rows each"
 main -c "SELECT 'INSERT INTO received (event_id, type, case_no, item, payload) VALUES '
 		|| string_agg(format('(%L, %L, %L, %L, %L)', id, type, aggregateid, payload ->> 'item', payload), ', ') || ';'
 	 FROM (SELECT o.*, (row_number() OVER (ORDER BY o.seq) - 1) / 1000 AS grp FROM core.outbox o
-	       JOIN core.outbox_pending p USING (id) WHERE o.target = 'bench') x GROUP BY grp ORDER BY grp" >"$tmp/baseline.sql"
+	       JOIN core.outbox_pending p USING (id) WHERE o.target = 'bench' AND o.aggregateid LIKE '$tag-%') x GROUP BY grp ORDER BY grp" >"$tmp/baseline.sql"
 t=$(now)
 tgt -f "$tmp/baseline.sql" >/dev/null
 base=$(since "$t")
@@ -103,13 +104,13 @@ for i in $(seq 1 "$lat_n"); do
 	g=$((n + i))
 	# Autocommit: the event commits with its statement; the time is taken
 	# by the next statement, right after the commit.
-	echo "SELECT core.outbox_write(t, 'case', 'B-$g', 'case.accepted', NULL, (SELECT $(payload | tr '\n' ' ') FROM (SELECT $g AS g) s)) AS id FROM core.sync_target t WHERE t.name = 'bench' \\gset"
+	echo "SELECT core.outbox_write(t, 'case', '$tag-$g', 'case.accepted', NULL, (SELECT $(payload | tr '\n' ' ') FROM (SELECT $g AS g) s)) AS id FROM core.sync_target t WHERE t.name = 'bench' \\gset"
 	echo "INSERT INTO public.bench_commit VALUES (:'id', clock_timestamp());"
 	echo "SELECT pg_sleep(0.02 + random() * 0.03);"
 done >"$tmp/latency.sql"
 main -f "$tmp/latency.sql" >/dev/null
 sleep 1
-tgt -c "SELECT event_id, received_at FROM received WHERE case_no LIKE 'B-%' AND event_id IN (SELECT event_id FROM received ORDER BY received_at DESC LIMIT $lat_n)" >"$tmp/got.txt"
+tgt -c "SELECT event_id, received_at FROM received WHERE case_no LIKE '$tag-%' AND event_id IN (SELECT event_id FROM received ORDER BY received_at DESC LIMIT $lat_n)" >"$tmp/got.txt"
 main -c "CREATE TEMP TABLE got (id uuid, received_at timestamptz)" -c "\\copy got FROM '$tmp/got.txt' WITH (DELIMITER '|')" \
 	-c "SELECT count(*), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1),
 		   round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 1)

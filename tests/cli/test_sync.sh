@@ -188,20 +188,20 @@ is "$(tgt_psql -c "SELECT count(*) FROM tried t JOIN got g USING (event_id) WHER
 
 # Redelivery changes nothing: the same events again (as after a lost report).
 su_psql -c "INSERT INTO core.outbox_pending (id, seq, target) SELECT id, seq, target FROM core.outbox WHERE aggregateid LIKE '${run}DOWN-%'
-	    ; UPDATE core.outbox SET status = 'pending', delivered_at = NULL, delivered_by = NULL WHERE aggregateid LIKE '${run}DOWN-%'"
+	    ; DELETE FROM core.outbox_delivery WHERE id IN (SELECT id FROM core.outbox WHERE aggregateid LIKE '${run}DOWN-%')"
 "$bin" -U counterdesk_sync sync run --once 2>/dev/null
 is "$(rows_like DOWN)" 30 "delivering the same 30 events again leaves 30 rows in the target"
 
 # --- a poison event
 events t_pg 20 POISON 7
 start_worker "$d/once.ini" "$d/poison.log" poison
-wait_until 20 "SELECT count(*) FROM core.outbox WHERE aggregateid LIKE '${run}POISON-%' AND status IN ('delivered', 'dead')" 20
+wait_until 20 "SELECT count(*) FROM core.outbox_state WHERE aggregateid LIKE '${run}POISON-%' AND status IN ('delivered', 'dead')" 20
 ok $? "the worker settles the 20 events"
-is "$(su_psql -c "SELECT aggregateid || ' ' || status || ' ' || attempts FROM core.outbox WHERE aggregateid LIKE '${run}POISON-%' AND status <> 'delivered'")" \
+is "$(su_psql -c "SELECT aggregateid || ' ' || status || ' ' || attempts FROM core.outbox_state WHERE aggregateid LIKE '${run}POISON-%' AND status <> 'delivered'")" \
 	"${run}POISON-7 dead 3" "the poison event is dead after max_attempts = 3"
 is "$(rows_like POISON)" 19 "the 19 others, before and behind it, are delivered"
 poison_id=$(su_psql -c "SELECT id FROM core.outbox WHERE aggregateid = '${run}POISON-7'")
-like "$(su_psql -c "SELECT last_error FROM core.outbox WHERE id = '$poison_id'")" 'check constraint' "the target's refusal is kept"
+like "$(su_psql -c "SELECT last_error FROM core.outbox_state WHERE id = '$poison_id'")" 'check constraint' "the target's refusal is kept"
 like "$(cat "$d/poison.log")" "refused event $poison_id .*attempt 1, retry in" "each refusal is logged"
 like "$(cat "$d/poison.log")" "parked as dead" "and the parking"
 out=$(PGPASSWORD=super1-demo "$bin" -U super1 sync status --json)
@@ -209,11 +209,11 @@ is "$(printf '%s' "$out" | jq -r '.[] | select(.target == "t_pg") | "\(.dead) \(
 out=$(PGPASSWORD=clerk1-demo "$bin" -U clerk1 sync retry "$poison_id" 2>&1); is $? 77 "a clerk may not retry (77)"
 out=$(PGPASSWORD=super1-demo "$bin" -U super1 sync retry "$poison_id" 2>&1); is $? 0 "a supervisor retries the dead event"
 like "$out" '^1 ' "one event due again"
-wait_until 20 "SELECT status || attempts FROM core.outbox WHERE id = '$poison_id'" dead3
+wait_until 20 "SELECT status || attempts FROM core.outbox_state WHERE id = '$poison_id'" dead3
 ok $? "still refused, it is dead again after three more attempts"
 tgt_psql -c "ALTER TABLE got DROP CONSTRAINT got_name_check"
 out=$(PGPASSWORD=admin1-demo "$bin" -U admin1 sync retry --target t_pg 2>&1); like "$out" '^1 ' "the target fixed, retry --target brings back its dead events"
-wait_until 10 "SELECT status FROM core.outbox WHERE id = '$poison_id'" delivered; ok $? "and it is delivered"
+wait_until 10 "SELECT status FROM core.outbox_state WHERE id = '$poison_id'" delivered; ok $? "and it is delivered"
 out=$(PGPASSWORD=super1-demo "$bin" -U super1 sync retry "$poison_id" 2>&1); is $? 1 "retrying a delivered event is refused"
 like "$out" 'already delivered' "saying so"
 kill -TERM "$last_pid"; wait "$last_pid"; is $? 0 "SIGTERM: the idle worker exits 0"
@@ -223,18 +223,18 @@ like "$(cat "$d/poison.log")" 'poison stopped' "and says so"
 events t_pg 400 TWO
 start_worker "$d/two.ini" "$d/two-a.log" wa; a=$last_pid
 start_worker "$d/two.ini" "$d/two-b.log" wb; b=$last_pid
-wait_until 60 "SELECT count(*) FROM core.outbox WHERE aggregateid LIKE '${run}TWO-%' AND status = 'delivered'" 400
+wait_until 60 "SELECT count(*) FROM core.outbox_state WHERE aggregateid LIKE '${run}TWO-%' AND status = 'delivered'" 400
 ok $? "two workers deliver 400 events"
 same_set TWO; ok $? "the target holds each exactly once"
 is "$(tgt_psql -c "SELECT count(*) FROM (SELECT event_id FROM tried t JOIN got g USING (event_id) WHERE g.case_no LIKE '${run}TWO-%' GROUP BY 1 HAVING count(*) > 1) x")" 0 \
 	"no event was delivered by both"
-is "$(su_psql -c "SELECT count(DISTINCT delivered_by) FROM core.outbox WHERE aggregateid LIKE '${run}TWO-%'")" 2 "both took part"
+is "$(su_psql -c "SELECT count(DISTINCT delivered_by) FROM core.outbox_state WHERE aggregateid LIKE '${run}TWO-%'")" 2 "both took part"
 kill -TERM "$a" "$b"; wait "$a" "$b"
 
 # --- SIGKILL in the middle of a batch
 events t_slow 40 KILL
 start_worker "$d/kill.ini" "$d/kill.log" k1; k=$last_pid
-wait_until 20 "SELECT count(*) >= 10 FROM core.outbox WHERE aggregateid LIKE '${run}KILL-%' AND status = 'delivered'" t
+wait_until 20 "SELECT count(*) >= 10 FROM core.outbox_state WHERE aggregateid LIKE '${run}KILL-%' AND status = 'delivered'" t
 sleep 0.15
 kill -KILL "$k"; wait "$k" 2>/dev/null
 left=$(pending t_slow)
@@ -242,7 +242,7 @@ leased=$(su_psql -c "SELECT count(*) FROM core.outbox_pending WHERE target = 't_
 [ "$left" -gt 0 ] && [ "$left" -lt 40 ]; ok $? "killed half-way: $left of 40 still pending"
 [ "$leased" -gt 0 ]; ok $? "the killed worker's batch is still leased ($leased events)"
 start_worker "$d/kill.ini" "$d/kill2.log" k2; k=$last_pid
-wait_until 40 "SELECT count(*) FROM core.outbox WHERE aggregateid LIKE '${run}KILL-%' AND status = 'delivered'" 40
+wait_until 40 "SELECT count(*) FROM core.outbox_state WHERE aggregateid LIKE '${run}KILL-%' AND status = 'delivered'" 40
 ok $? "restarted, the worker delivers the rest once the lease has expired"
 same_set KILL; ok $? "nothing lost and nothing applied twice: one row per event in the target"
 
@@ -262,7 +262,7 @@ mkdir -p "$d/full"
 kill -HUP "$h"
 sleep 0.5
 events t_full 2 HUP
-wait_until 10 "SELECT count(*) FROM core.outbox WHERE aggregateid LIKE '${run}HUP-%' AND status = 'delivered'" 2
+wait_until 10 "SELECT count(*) FROM core.outbox_state WHERE aggregateid LIKE '${run}HUP-%' AND status = 'delivered'" 2
 ok $? "after SIGHUP the worker delivers to a target added to the files"
 like "$(cat "$d/hup.log")" 'targets reloaded: 4' "and logs the reload"
 kill -TERM "$h"; wait "$h"
@@ -271,7 +271,7 @@ kill -TERM "$h"; wait "$h"
 start_worker "$d/idle.ini" "$d/idle.log" idle; w=$last_pid
 sleep 1
 events t_pg 1 IDLE
-wait_until 3 "SELECT count(*) FROM core.outbox WHERE aggregateid = '${run}IDLE-1' AND status = 'delivered'" 1
+wait_until 3 "SELECT count(*) FROM core.outbox_state WHERE aggregateid = '${run}IDLE-1' AND status = 'delivered'" 1
 ok $? "an idle worker (poll every 30 s) delivers a new event within 3 s"
 kill -TERM "$w"; wait "$w"
 

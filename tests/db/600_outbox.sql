@@ -7,7 +7,7 @@
 \pset tuples_only on
 \pset pager off
 BEGIN;
-SELECT plan(48);
+SELECT plan(49);
 
 CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -24,8 +24,8 @@ $$;
 -- ------------------------------------------------------------------ shape
 SELECT has_table('core', 'outbox', 'core.outbox exists');
 SELECT columns_are('core', 'outbox', ARRAY['id', 'seq', 'aggregatetype', 'aggregateid', 'type', 'payload',
-	'target', 'case_id', 'created_at', 'status', 'attempts', 'last_error', 'delivered_at', 'delivered_by'],
-	'core.outbox: Debezium''s outbox columns and the delivery result');
+	'target', 'case_id', 'created_at', 'status', 'attempts', 'last_error'],
+	'core.outbox: Debezium''s outbox columns, the target and how it ended if not delivered');
 SELECT col_type_is('core', 'outbox', 'id', 'uuid', 'the outbox id is a uuid (the idempotency key)');
 SELECT col_type_is('core', 'outbox', 'payload', 'jsonb', 'the payload is jsonb');
 SELECT is(pg_get_function_result('api.sync_status()'::regprocedure),
@@ -115,7 +115,7 @@ SELECT is((SELECT count(*)::int FROM core.outbox WHERE case_id = pg_temp.u(9801)
 SET SESSION AUTHORIZATION clerk1;
 CREATE TEMP TABLE c AS SELECT pg_temp.submit(9702, 9802) AS case_no;
 RESET SESSION AUTHORIZATION;
-SELECT is((SELECT string_agg(target || ':' || status, ' ' ORDER BY target) FROM core.outbox WHERE case_id = pg_temp.u(9802)),
+SELECT is((SELECT string_agg(target || ':' || status, ' ' ORDER BY target) FROM core.outbox_state WHERE case_id = pg_temp.u(9802)),
 	'x_deb:external x_rs:pending x_yb:pending', 'RS, YB and Debezium targets get the case; SW does not');
 SELECT is((SELECT string_agg(target, ' ' ORDER BY target) FROM core.outbox_pending WHERE id IN
 	   (SELECT id FROM core.outbox WHERE case_id = pg_temp.u(9802))), 'x_rs x_yb',
@@ -162,11 +162,13 @@ SELECT results_eq($$SELECT o.aggregateid, o.status, p.attempts, p.last_error, p.
 	FROM core.outbox o LEFT JOIN core.outbox_pending p USING (id) WHERE o.aggregateid IN ('X-2', 'X-3') ORDER BY 1$$,
 	$$VALUES ('X-2', 'pending', 1, 'refused', true, true), ('X-3', 'pending', 0, 'unreachable', true, true)$$,
 	'a refusal counts an attempt, an unreachable target does not; both wait, lease returned');
-SELECT results_eq($$SELECT status, attempts, delivered_by FROM core.outbox WHERE aggregateid = 'X-1'$$,
+SELECT results_eq($$SELECT status, attempts, delivered_by FROM core.outbox_state WHERE aggregateid = 'X-1'$$,
 	$$VALUES ('delivered', 1, 'w1')$$, 'the delivered event left the pending set, with who delivered it');
 SELECT is((SELECT count(*)::int FROM core.outbox_pending WHERE id = (SELECT id FROM c1 WHERE aggregateid = 'X-1')), 0,
 	'and is no longer pending');
 SET SESSION AUTHORIZATION counterdesk_sync;
+SELECT results_eq($$SELECT delivered, failed, dead FROM api.sync_report('w2', ARRAY(SELECT id FROM c1 WHERE aggregateid = 'X-1'),
+	'{}', '{}', '{}', '{}')$$, $$VALUES (0, 0, 0)$$, 'reported delivered again (after its lease expired): nothing changes');
 SELECT results_eq($$SELECT delivered, failed, dead FROM api.sync_report('w1', '{}',
 	ARRAY(SELECT id FROM c1 WHERE aggregateid = 'X-2'), '{"refused again"}', '{NULL}', '{t}')$$,
 	$$VALUES (0, 0, 1)$$, 'refused with no retry: dead');
