@@ -1,7 +1,7 @@
 /* Where the data went (一次录入、多端共享), for supervisors and admins: one
  * line per department system (backlog, oldest pending, delivered today,
- * failing, dead, last error), then the failing and dead events; r retries
- * the selected event, R every one of its target. New events and the
+ * failing, dead, last error), then the failing and dead events; R retries
+ * the selected event, T every one of its target. New events and the
  * worker's reports (notifications) refresh it, at most once a second. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 
 #include "draw.h"
 #include "i18n.h"
+#include "notify.h"
 #include "picker.h"
 #include "screen.h"
 #include "session.h"
@@ -121,7 +122,8 @@ static void listen_if_needed(struct tui *t, struct sync_state *s)
 		return;
 	if (s->listening == ses && s->reconnects == tui_reconnects(t))
 		return;
-	cd_session_on_notify(ses, on_notify, NULL);
+	notify_subscribe(ses, CD_SYNC_CHANNEL, on_notify, NULL);
+	notify_subscribe(ses, CD_SYNC_STATUS_CHANNEL, on_notify, NULL);
 	cd_error_clear(&err);
 	s->listening = ses;
 	s->reconnects = tui_reconnects(t);
@@ -188,7 +190,7 @@ static void sync_draw(struct tui *t, void *st, WINDOW *w)
 	wattrset(w, A_NORMAL);
 	picker_draw(&s->list, t, w, y, 1, h - y - 1, wd - 2, NULL, _("Nothing is failing."), false);
 	wattrset(w, draw_attr(ROLE_DIM));
-	draw_text(w, h - 1, 1, wd - 2, _("r: retry the event   R: retry every dead and failing event of its target   Esc: back"));
+	draw_text(w, h - 1, 1, wd - 2, _("R: retry the event   T: retry every dead and failing event of its target   Esc: back"));
 	wattrset(w, A_NORMAL);
 }
 

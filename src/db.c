@@ -13,25 +13,14 @@ struct cd_db {
 	FILE *trace; /* $COUNTERDESK_PQTRACE: the protocol log, for counting round trips */
 	char *user;
 	bool lost; /* the connection was seen to drop and is not yet back */
-	/* Several watchers (the hall's screens, the sync screen) each add
-	 * their own; each filters by channel. */
-	struct {
-		cd_notify_fn fn;
-		void *arg;
-	} on_notify[4];
+	cd_notify_fn on_notify;
+	void *notify_arg;
 };
 
 void cd_db_on_notify(struct cd_db *db, cd_notify_fn fn, void *arg)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(db->on_notify) && db->on_notify[i].fn; i++)
-		if (db->on_notify[i].fn == fn && db->on_notify[i].arg == arg)
-			return;
-	if (i < ARRAY_SIZE(db->on_notify)) {
-		db->on_notify[i].fn = fn;
-		db->on_notify[i].arg = arg;
-	}
+	db->on_notify = fn;
+	db->notify_arg = arg;
 }
 
 static bool starts_with(const char *s, const char *prefix)
@@ -292,8 +281,8 @@ bool cd_db_poll(struct cd_db *db)
 	/* Hand every notification over; with no listener, drop it so that
 	 * none pile up. */
 	while ((n = PQnotifies(db->conn))) {
-		for (size_t i = 0; i < ARRAY_SIZE(db->on_notify) && db->on_notify[i].fn; i++)
-			db->on_notify[i].fn(n->relname, n->extra, db->on_notify[i].arg);
+		if (db->on_notify)
+			db->on_notify(n->relname, n->extra, db->notify_arg);
 		PQfreemem(n);
 	}
 	return true;

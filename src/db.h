@@ -70,9 +70,7 @@ int cd_conninfo_split(const char *conninfo, char **host, char **port, char **dbn
 		      char **user, struct cd_error *err);
 
 /* Called from cd_db_poll for each NOTIFY that arrived on a LISTENed channel
- * (channel name and payload). Screens refresh from these instead of polling.
- * Adds fn (once per fn and arg; up to four): every one hears every
- * notification and keeps the channels it wants. */
+ * (channel name and payload). Screens refresh from these instead of polling. */
 typedef void (*cd_notify_fn)(const char *channel, const char *payload, void *arg);
 void cd_db_on_notify(struct cd_db *db, cd_notify_fn fn, void *arg);
 

@@ -83,8 +83,8 @@ keys "$sync_key"
 check "the Deliveries screen lists the targets" wait_match "social_insurance +[0-9]+ +[^ ]+ +[0-9]+ +0 +1 "
 check "and civil_affairs" wait_match "civil_affairs +0 +- +[0-9]+ +0 +0"
 check "the dead event is listed with its case and error" wait_match "已搁置 +social_insurance +DEAD-$run +10 .*value too"
-keys r
-check "r brings it back" wait_for "1 个事件将重新投递。"
+keys R
+check "R brings it back" wait_for "1 个事件将重新投递。"
 is "$(sql counterdesk "SELECT o.status || ' ' || p.attempts FROM core.outbox o JOIN core.outbox_pending p USING (id) WHERE o.id = '$dead_id'")" \
 	"pending 0" "the event is pending again, attempts from zero"
 check "the list no longer shows it as dead" wait_gone "已搁置 +social_insurance +DEAD-$run"
