@@ -22,6 +22,7 @@
 #include "item.h"
 #include "mask.h"
 #include "receipt.h"
+#include "result_paper.h"
 #include "task.h"
 #include "taskout.h"
 #include "text.h"
@@ -810,12 +811,23 @@ static int case_handover(struct cli *cli, const char *case_no)
 {
 	struct cd_handover h;
 	struct cd_error err;
-	int rc;
+	char clerk[128], name[96], *paper = NULL, *saved = NULL;
+	int rc, window, paper_rc;
 
 	if ((rc = cli_connect(cli)))
 		return rc;
 	if (cd_case_handover(cli->db, case_no, &h, &err) < 0)
 		return cli_fail(&err);
+	/* The handover is recorded; the paper (办结通知书 or 不予许可决定书)
+	 * follows. A paper that fails is reported, and `case paper` would
+	 * not be needed: handing over again answers from the database. */
+	whoami(cli, clerk, sizeof(clerk), &window);
+	snprintf(name, sizeof(name), "result-%s", case_no);
+	paper_rc = cd_result_paper_fetch(cli->db, case_no, &h, cli->cfg->centre_name, clerk, window,
+					 &paper, &err);
+	if (paper_rc == 0)
+		paper_rc = cd_receipt_emit(cli->cfg, paper, name, &saved, &err);
+	free(paper);
 	if (cli->json) {
 		json_t *o = json_object();
 
@@ -824,13 +836,19 @@ static int case_handover(struct cli *cli, const char *case_no)
 		json_object_set_new(o, "completed_on", cd_json_text(h.completed_on));
 		json_object_set_new(o, "promised_date", cd_json_text(h.promised_date));
 		json_object_set_new(o, "on_time", json_boolean(h.on_time));
+		json_object_set_new(o, "paper", saved ? json_string(saved) : json_null());
 		cd_json_print(o);
-		return CD_EXIT_OK;
+	} else {
+		printf(_("Case %s: the result was handed over to the applicant.\n"), case_no);
+		printf(_("Finished on %s, promised by %s: %s\n"), h.completed_on[0] ? h.completed_on : "-",
+		       h.promised_date[0] ? h.promised_date : "-", h.on_time ? _("on time") : _("late"));
+		if (paper_rc == 0 && saved)
+			printf(_("Result paper saved to %s\n"), saved);
+		else if (paper_rc == 0)
+			printf("%s\n", _("Result paper sent to the printer."));
 	}
-	printf(_("Case %s: the result was handed over to the applicant.\n"), case_no);
-	printf(_("Finished on %s, promised by %s: %s\n"), h.completed_on[0] ? h.completed_on : "-",
-	       h.promised_date[0] ? h.promised_date : "-", h.on_time ? _("on time") : _("late"));
-	return CD_EXIT_OK;
+	free(saved);
+	return paper_rc < 0 ? cli_fail(&err) : CD_EXIT_OK;
 }
 
 static int case_list(struct cli *cli, int argc, char **argv)
