@@ -726,11 +726,53 @@ static void show_route(const struct cd_task *t, size_t nt, const struct cd_case_
 	}
 }
 
+/* One material's verification as JSON; hand: the hand-check reason or NULL. */
+static json_t *verification_json(const struct cd_verify_result *v, const char *hand)
+{
+	json_t *o = json_object(), *d = json_array();
+
+	for (size_t k = 0; k < v->ndiffering; k++)
+		json_array_append_new(d, json_string(v->differing[k]));
+	json_object_set_new(o, "material", json_string(v->material));
+	json_object_set_new(o, "register", json_string(v->register_name));
+	json_object_set_new(o, "outcome", json_string(v->outcome));
+	json_object_set_new(o, "differing", d);
+	json_object_set_new(o, "paper_needed", json_boolean(v->paper_needed));
+	json_object_set_new(o, "detail", cd_json_text(v->detail));
+	if (hand)
+		json_object_set_new(o, "checked_by_hand", json_string(hand));
+	return o;
+}
+
+/* What the verification of the case found, each material with its outcome,
+ * and the hand checks with their reasons: what a reviewer must see. */
+static void show_verifications(const struct cd_verify_results *r, char **hand)
+{
+	int width = 0;
+
+	if (!r->n)
+		return;
+	printf("\n%s\n", _("Verified against shared data"));
+	for (size_t i = 0; i < r->n; i++)
+		if (cd_text_width(r->v[i].material) > width)
+			width = cd_text_width(r->v[i].material);
+	for (size_t i = 0; i < r->n; i++) {
+		fputs("  ", stdout);
+		cd_print_padded(stdout, r->v[i].material, width + 2);
+		fputs(cd_verify_outcome_text(r->v[i].outcome), stdout);
+		if (hand && hand[i])
+			printf(_("; checked by hand: %s"), hand[i]);
+		putchar('\n');
+	}
+}
+
 static int case_show(struct cli *cli, const char *case_no)
 {
 	struct cd_item *it = NULL;
 	struct cd_task *tasks = NULL;
 	struct cd_case_event *events = NULL;
+	struct cd_verify_results ver;
+	char **hand = NULL;
 	size_t nt = 0, ne = 0;
 	struct cd_case c;
 	struct cd_error err;
@@ -740,9 +782,12 @@ static int case_show(struct cli *cli, const char *case_no)
 		return rc;
 	if (cd_case_get(cli->db, case_no, &c, &err) < 0)
 		return cli_fail(&err);
+	memset(&ver, 0, sizeof(ver));
 	if (cd_case_tasks(cli->db, case_no, &tasks, &nt, &err) < 0 ||
-	    cd_case_timeline(cli->db, case_no, &events, &ne, &err) < 0) {
+	    cd_case_timeline(cli->db, case_no, &events, &ne, &err) < 0 ||
+	    cd_case_verifications(cli->db, case_no, &ver, &hand, &err) < 0) {
 		free(tasks);
+		free(events);
 		cd_case_clear(&c);
 		return cli_fail(&err);
 	}
@@ -754,11 +799,21 @@ static int case_show(struct cli *cli, const char *case_no)
 
 		json_object_set_new(o, "tasks", cd_tasks_json(tasks, nt));
 		json_object_set_new(o, "timeline", cd_timeline_json(events, ne));
+		json_t *va = json_array();
+
+		for (size_t i = 0; i < ver.n; i++)
+			json_array_append_new(va, verification_json(&ver.v[i], hand ? hand[i] : NULL));
+		json_object_set_new(o, "verifications", va);
 		cd_json_print(o);
 	} else {
 		show_text(&c, it);
+		show_verifications(&ver, hand);
 		show_route(tasks, nt, events, ne);
 	}
+	for (size_t i = 0; hand && i < ver.n; i++)
+		free(hand[i]);
+	free(hand);
+	cd_verify_results_clear(&ver);
 	free(tasks);
 	free(events);
 	cd_item_free(&it);
@@ -987,18 +1042,7 @@ static int case_verify(struct cli *cli, const char *case_no)
 		json_t *a = json_array();
 
 		for (size_t i = 0; i < res.n; i++) {
-			const struct cd_verify_result *v = &res.v[i];
-			json_t *o = json_object(), *d = json_array();
-
-			for (size_t k = 0; k < v->ndiffering; k++)
-				json_array_append_new(d, json_string(v->differing[k]));
-			json_object_set_new(o, "material", json_string(v->material));
-			json_object_set_new(o, "register", json_string(v->register_name));
-			json_object_set_new(o, "outcome", json_string(v->outcome));
-			json_object_set_new(o, "differing", d);
-			json_object_set_new(o, "paper_needed", json_boolean(v->paper_needed));
-			json_object_set_new(o, "detail", cd_json_text(v->detail));
-			json_array_append_new(a, o);
+			json_array_append_new(a, verification_json(&res.v[i], NULL));
 		}
 		json_t *top = json_object();
 
