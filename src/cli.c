@@ -36,7 +36,7 @@ static const struct noun nouns[] = {
 	{ "db", cmd_db, N_("apply database migrations and show their status") },
 	{ "dept", cmd_dept, N_("add and list departments (admins)") },
 	{ "staff", cmd_staff, N_("add, disable and list staff accounts (admins)") },
-	{ "audit", cmd_audit, N_("verify the hash chain of the audit log") },
+	{ "audit", cmd_audit, N_("verify and seal the hash chain of the audit log") },
 	{ "case", cmd_case, N_("accept an application, show and list cases, record a visit") },
 	{ "calendar", cmd_calendar, N_("load, show and count the working-day calendar") },
 	{ "forms", cmd_forms, N_("check, show and load service-item files") },
