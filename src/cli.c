@@ -248,6 +248,11 @@ int cli_main(int argc, char **argv)
 		rc = run_tui(&cli);
 		goto out;
 	}
+	/* Everything the command line prints may hold text from the database
+	 * or from its arguments: shown, never obeyed by the terminal. The
+	 * rating pad is a screen and draws escape sequences on purpose. */
+	if (strcmp(argv[optind], "rate"))
+		cd_text_guard_stdio();
 	for (size_t i = 0; i < ARRAY_SIZE(nouns); i++) {
 		if (!strcmp(argv[optind], nouns[i].name)) {
 			rc = nouns[i].run(&cli, argc - optind, argv + optind);

@@ -13,6 +13,21 @@ void cd_print_padded(FILE *f, const char *s, int width);
 /* Prints s as a JSON string with quotes, escaping as RFC 8259 requires. */
 void cd_json_string(FILE *f, const char *s);
 
+/* Text from the database or from a file is shown, never obeyed: a terminal
+ * acts on the escape sequences in what it is sent (ESC [ 2 J clears it,
+ * OSC 52 writes the clipboard, ...). cd_text_safe copies len bytes of s
+ * with every control character except newline and tab, every C1 control
+ * (U+0080-U+009F) and every byte that is not well-formed UTF-8 replaced by
+ * U+FFFD (or '?' when the locale is not UTF-8). malloc'd, NUL-terminated. */
+char *cd_text_safe(const char *s, size_t len);
+/* Puts the same replacement between stdout and stderr and the terminal:
+ * every byte the command line writes from now on passes through it, so no
+ * path can forget it (and JSON, whose strings escape controls, is left
+ * valid). For the CLI only: the TUI draws escape sequences on purpose and
+ * replaces control characters itself (screens/draw.c). 0, or -1 when the
+ * streams cannot be replaced (they are then left as they were). */
+int cd_text_guard_stdio(void);
+
 /* Reads a password from the terminal without echo (malloc'd; the caller
  * zeroes and frees it). NULL when there is no terminal or on end of input. */
 char *cd_read_password(const char *prompt);
