@@ -3,12 +3,12 @@
 # (tests/fuzz/corpus/<target>/) for a bounded time, one TAP line each: a
 # crash, a leak, a sanitizer report or a failed property is "not ok", and the
 # input that caused it is kept under $COUNTERDESK_TMP/fuzz/ and printed.
-#   run.sh [SECONDS]   default $COUNTERDESK_FUZZ_SECONDS or 4 (make check); make fuzz passes 60
+#   run.sh [SECONDS]   default $COUNTERDESK_FUZZ_SECONDS or 3 (make check); make fuzz passes 60
 # New inputs the fuzzer finds go to a scratch corpus, never into the tree.
 set -u
 top=${COUNTERDESK_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/tap.sh"
-secs=${1:-${COUNTERDESK_FUZZ_SECONDS:-4}}
+secs=${1:-${COUNTERDESK_FUZZ_SECONDS:-3}}
 work="${COUNTERDESK_TMP:-/tmp}/fuzz"
 mkdir -p "$work"
 found=0
