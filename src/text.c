@@ -254,21 +254,45 @@ static FILE *guard_open(int fd, int mode)
 	return f;
 }
 
+/* The original streams, put back when the guarded ones are closed. */
+static FILE *plain_out, *plain_err;
+
+/* At exit, before stdio flushes what is left: close the guarded streams
+ * (their last bytes go out, their state is freed) and put the plain ones
+ * back for anything that writes later. */
+static void guard_end(void)
+{
+	if (!plain_out)
+		return;
+	fclose(stdout);
+	fclose(stderr);
+	stdout = plain_out;
+	stderr = plain_err;
+	plain_out = plain_err = NULL;
+}
+
 int cd_text_guard_stdio(void)
 {
+	static bool registered;
 	FILE *out, *err;
 
+	if (plain_out)
+		return 0;
 	fflush(stdout);
 	fflush(stderr);
-	out = guard_open(STDOUT_FILENO, _IOFBF);
+	/* Buffered as stdio would: by line on a terminal, by block otherwise. */
+	out = guard_open(STDOUT_FILENO, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF);
 	err = guard_open(STDERR_FILENO, _IONBF);
-	if (!out || !err) {
+	if (!out || !err || (!registered && atexit(guard_end) != 0)) {
 		if (out)
 			fclose(out);
 		if (err)
 			fclose(err);
 		return -1;
 	}
+	registered = true;
+	plain_out = stdout;
+	plain_err = stderr;
 	/* glibc's stdout and stderr are plain variables meant to be set. */
 	stdout = out;
 	stderr = err;
