@@ -222,6 +222,7 @@ int cli_main(int argc, char **argv)
 	int c, rc = CD_EXIT_USAGE;
 
 	i18n_init(NULL);
+	cd_text_guard_stdio(false);
 	argc = strip_json(argc, argv, &cli.json);
 	opterr = 0;
 	/* '+': stop at the noun, whose options are its own. */
@@ -244,15 +245,17 @@ int cli_main(int argc, char **argv)
 			return cli_usage(_("unknown option '%s'"), argv[optind - 1]);
 		}
 	}
+	/* Everything the command line prints may hold text from the database
+	 * or from its arguments: shown, never obeyed by the terminal. The
+	 * workbench and the rating pad are screens that draw escape sequences
+	 * on stdout on purpose: for them only stderr is guarded (from the
+	 * start of main). */
+	if (optind < argc && strcmp(argv[optind], "rate"))
+		cd_text_guard_stdio(true);
 	if (optind >= argc) {
 		rc = run_tui(&cli);
 		goto out;
 	}
-	/* Everything the command line prints may hold text from the database
-	 * or from its arguments: shown, never obeyed by the terminal. The
-	 * rating pad is a screen and draws escape sequences on purpose. */
-	if (strcmp(argv[optind], "rate"))
-		cd_text_guard_stdio();
 	for (size_t i = 0; i < ARRAY_SIZE(nouns); i++) {
 		if (!strcmp(argv[optind], nouns[i].name)) {
 			rc = nouns[i].run(&cli, argc - optind, argv + optind);

@@ -256,46 +256,56 @@ static FILE *guard_open(int fd, int mode)
 
 /* The original streams, put back when the guarded ones are closed. */
 static FILE *plain_out, *plain_err;
+static bool guarded;
 
 /* At exit, before stdio flushes what is left: close the guarded streams
  * (their last bytes go out, their state is freed) and put the plain ones
  * back for anything that writes later. */
 static void guard_end(void)
 {
-	if (!plain_out)
+	if (!guarded)
 		return;
-	fclose(stdout);
+	if (plain_out) {
+		fclose(stdout);
+		stdout = plain_out;
+	}
 	fclose(stderr);
-	stdout = plain_out;
 	stderr = plain_err;
 	plain_out = plain_err = NULL;
+	guarded = false;
 }
 
-int cd_text_guard_stdio(void)
+int cd_text_guard_stdio(bool guard_stdout)
 {
 	static bool registered;
-	FILE *out, *err;
+	FILE *out = NULL, *err = NULL;
 
-	if (plain_out)
-		return 0;
-	fflush(stdout);
-	fflush(stderr);
-	/* Buffered as stdio would: by line on a terminal, by block otherwise. */
-	out = guard_open(STDOUT_FILENO, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF);
-	err = guard_open(STDERR_FILENO, _IONBF);
-	if (!out || !err || (!registered && atexit(guard_end) != 0)) {
-		if (out)
-			fclose(out);
-		if (err)
-			fclose(err);
-		return -1;
+	if (guard_stdout && !plain_out) {
+		fflush(stdout);
+		/* Buffered as stdio would: by line on a terminal, by block otherwise. */
+		out = guard_open(STDOUT_FILENO, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF);
+		if (!out)
+			return -1;
 	}
-	registered = true;
-	plain_out = stdout;
-	plain_err = stderr;
+	if (!guarded) {
+		fflush(stderr);
+		err = guard_open(STDERR_FILENO, _IONBF);
+		if (!err || (!registered && atexit(guard_end) != 0)) {
+			if (out)
+				fclose(out);
+			if (err)
+				fclose(err);
+			return -1;
+		}
+		registered = guarded = true;
+		plain_err = stderr;
+		stderr = err;
+	}
 	/* glibc's stdout and stderr are plain variables meant to be set. */
-	stdout = out;
-	stderr = err;
+	if (out) {
+		plain_out = stdout;
+		stdout = out;
+	}
 	return 0;
 }
 

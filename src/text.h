@@ -3,6 +3,7 @@
 #ifndef CD_TEXT_H
 #define CD_TEXT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Columns that s takes on a terminal; invalid bytes and control characters
@@ -20,13 +21,15 @@ void cd_json_string(FILE *f, const char *s);
  * (U+0080-U+009F) and every byte that is not well-formed UTF-8 replaced by
  * U+FFFD (or '?' when the locale is not UTF-8). malloc'd, NUL-terminated. */
 char *cd_text_safe(const char *s, size_t len);
-/* Puts the same replacement between stdout and stderr and the terminal:
- * every byte the command line writes from now on passes through it, so no
- * path can forget it (and JSON, whose strings escape controls, is left
- * valid). For the CLI only: the TUI draws escape sequences on purpose and
- * replaces control characters itself (screens/draw.c). 0, or -1 when the
- * streams cannot be replaced (they are then left as they were). */
-int cd_text_guard_stdio(void);
+/* Puts the same replacement between stderr (and, when guard_stdout,
+ * stdout) and the terminal: every byte written there from now on passes
+ * through it, so no path can forget it (and JSON, whose strings escape
+ * controls, is left valid). stdout only for the command line: the TUI draws
+ * escape sequences on purpose (on stdout) and replaces control characters
+ * itself (screens/draw.c); its messages before and after the screen go to
+ * stderr. A second call may add stdout. 0, or -1 when a stream cannot be
+ * replaced (it is then left as it was). */
+int cd_text_guard_stdio(bool guard_stdout);
 
 /* Reads a password from the terminal without echo (malloc'd; the caller
  * zeroes and frees it). NULL when there is no terminal or on end of input. */

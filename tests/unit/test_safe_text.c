@@ -78,7 +78,7 @@ static void test_guard(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(fd[0]);
-		if (dup2(fd[1], STDOUT_FILENO) < 0 || cd_text_guard_stdio() != 0)
+		if (dup2(fd[1], STDOUT_FILENO) < 0 || cd_text_guard_stdio(true) != 0)
 			_exit(2);
 		for (int i = 0; i < N; i++) {
 			/* fwrite in pieces of 1 to 7 bytes, so that pieces end inside characters */
