@@ -54,6 +54,26 @@ out=$(PGPASSWORD=wrong psql -X -q -At -U clerk1 -d counterdesk -c 'SELECT 1' 2>&
 like "$out" 'password authentication failed' "a wrong password is refused"
 
 uuid="gen_random_uuid()"
+# A case of this run: 新生儿出生一件事 goes to WJ, then GA, then YB and RS;
+# never to MZ, whose reviewer must not see it.
+MOTHER=330702199007222465
+case_no=$(PGPASSWORD=clerk1-demo "$COUNTERDESK_BIN" -U clerk1 case new --item newborn --applicant "$FATHER" \
+	--idempotency-key "attacks-$$" \
+	--field child_name=张小明 --field child_sex=男 --field child_birth_date=2026-11-20 \
+	--field birth_place=金华市中心医院 --field birth_cert_no=Q330012345 --field child_ethnicity=汉族 \
+	--field "father_idno=$FATHER" --field father_name=张伟 --field "mother_idno=$MOTHER" \
+	--field registered_with=随父 --field household_address=浙江省金华市婺城区城北街道8号 \
+	--field card_bank=中国银行 --field card_delivery=窗口领取 --field contact_phone=13912345678 \
+	--material parents_id_cards=provided --material household_register=provided \
+	--material marriage_certificate=provided --material birth_medical_certificate=provided \
+	--material card_photo=provided 2>&1 | sed -n 's/^Accepted: case \([^,]*\),.*/\1/p')
+like "$case_no" '^[0-9]{6}-[0-9]{8}-[0-9]{4}$' "a case of this run ($case_no)"
+routing=$(psql -X -q -At -U postgres -d counterdesk -c "SELECT to_regprocedure('api.task_take_next(uuid)') IS NOT NULL")
+if [ "$routing" = t ]; then
+	wj_task=$(psql -X -q -At -U postgres -d counterdesk -c "SELECT t.id FROM core.task t JOIN core.case c ON c.id = t.case_id
+		WHERE c.case_no = '$case_no' AND t.dept_code = 'WJ'")
+	[ -n "$wj_task" ]; ok $? "its first task is open in WJ (task $wj_task)"
+fi
 for who in clerk1 green1 reviewer.mz super1 admin1 kiosk1; do
 	# Base tables and the internal functions.
 	refused "$who" 42501 "cannot read core.case" 'SELECT * FROM core.case LIMIT 1'
@@ -77,6 +97,24 @@ for who in clerk1 green1 reviewer.mz super1 admin1 kiosk1; do
 	refused "$who" 42501 "cannot create in schema public" 'CREATE TABLE public.loot (x text)'
 	refused "$who" 42501 "cannot read server files" "SELECT pg_read_file('/etc/passwd')"
 	refused "$who" 42501 "cannot COPY to a server file" "COPY (SELECT 1) TO '/tmp/loot'"
+	# The back office's tables.
+	if [ "$routing" = t ]; then
+		refused "$who" 42501 "cannot read core.task" 'SELECT * FROM core.task LIMIT 1'
+		refused "$who" 42501 "cannot read the ready set" 'SELECT * FROM core.task_ready LIMIT 1'
+		refused "$who" 42501 "cannot read core.case_event" 'SELECT * FROM core.case_event LIMIT 1'
+		refused "$who" 42501 "cannot change a task" "UPDATE core.task SET status = 'approved'"
+		case $who in reviewer.*) ;; *)
+			refused "$who" 42501 "cannot take the next task" "SELECT * FROM api.task_take_next($uuid)"
+			refused "$who" 42501 "cannot claim a task" "SELECT * FROM api.task_claim($uuid, $wj_task)"
+			refused "$who" 42501 "cannot decide a task" "SELECT * FROM api.task_decide($uuid, $wj_task, 'approve', NULL)"
+		esac
+		case $who in super1) ;; *)
+			refused "$who" 42501 "cannot reassign a task" "SELECT * FROM api.task_reassign($uuid, $wj_task, 'reviewer.mz', NULL, 'x')"
+		esac
+		case $who in reviewer.*|super1) ;; *)
+			refused "$who" 42501 "cannot list tasks" "SELECT * FROM api.task_list(NULL, NULL, NULL, NULL, NULL, NULL, NULL, 10)"
+		esac
+	fi
 	# Administrators' functions.
 	[ "$who" = admin1 ] || {
 		refused "$who" 42501 "cannot add staff" "SELECT api.staff_add($uuid, 'mallory', 'M', 'admin', 'ZHCK', NULL, 'x')"
@@ -108,8 +146,25 @@ done
 # Other people's work.
 for who in reviewer.mz admin1 kiosk1; do
 	refused "$who" 42501 "cannot list the counter's cases" "SELECT * FROM api.case_list(NULL, 10)"
-	refused "$who" 42501 "cannot read a case" "SELECT * FROM api.case_get('330702-20260101-0001')"
 done
+for who in admin1 kiosk1; do
+	refused "$who" 42501 "cannot read a case" "SELECT * FROM api.case_get('$case_no')"
+done
+# Another department's case and tasks: to reviewer.mz they do not exist.
+refused reviewer.mz P0002 "cannot read another department's case" "SELECT * FROM api.case_get('$case_no')"
+if [ "$routing" = t ]; then
+	refused reviewer.mz P0002 "cannot read another department's case timeline" "SELECT * FROM api.case_timeline('$case_no')"
+	refused reviewer.mz P0002 "cannot read another department's task" "SELECT * FROM api.task_get($wj_task)"
+	refused reviewer.mz P0002 "cannot claim another department's task" "SELECT * FROM api.task_claim($uuid, $wj_task)"
+	refused reviewer.mz P0002 "cannot decide another department's task" "SELECT * FROM api.task_decide($uuid, $wj_task, 'approve', NULL)"
+	refused reviewer.mz ok "task_list for WJ lists only MZ's own tasks (none of WJ)" \
+		"SELECT CASE WHEN count(*) = 0 THEN 0 ELSE 1 / (count(*) * 0) END FROM api.task_list('WJ', NULL, NULL, NULL, NULL, NULL, NULL, 500) WHERE dept_code <> 'MZ'"
+	refused reviewer.mz ok "the department summary holds MZ only" \
+		"SELECT CASE WHEN count(*) FILTER (WHERE dept_code <> 'MZ') = 0 THEN 0 ELSE 1 / (count(*) * 0) END FROM api.task_dept_summary()"
+	refused reviewer.wj ok "WJ's reviewer sees the task (the refusals above are about the department)" \
+		"SELECT CASE WHEN count(*) = 1 THEN 0 ELSE 1 / (count(*) * 0) END FROM api.task_get($wj_task)"
+	refused reviewer.wj 42501 "a reviewer cannot decide a task it does not hold" "SELECT * FROM api.task_decide($uuid, $wj_task, 'approve', NULL)"
+fi
 refused kiosk1 42501 "cannot call a ticket" "SELECT api.window_call($uuid, 1)"
 refused kiosk1 42501 "cannot read the queue" 'SELECT * FROM api.hall_queue()'
 refused reviewer.mz 42501 "cannot close the hall's day" "SELECT api.hall_close_day($uuid, 'x', false)"
