@@ -1,10 +1,13 @@
 # 32 clients at once for a bounded time (COUNTERDESK_SOAK_SECONDS, default
-# 10): 16 windows calling and finishing tickets (pgbench, as clerk1), 8
-# kiosks issuing tickets (pgbench, as kiosk1) and 8 clerks accepting cases
-# with the real command line (clerk1 and clerk2 in turn). Afterwards: no
-# duplicate case number, no ticket called twice, no deadlock anywhere (the
-# clients' output and the server's log), every submit accepted, and the
-# audit chain intact.
+# 10): 14 windows calling and finishing tickets (pgbench, as clerk1), 4
+# kiosks issuing tickets (pgbench, as kiosk1), 6 clerks accepting cases with
+# the real command line (clerk1 and clerk2 in turn) and 8 reviewers, two per
+# department on the cases' route (WJ, GA, YB, RS), taking the next task and
+# approving it in a second transaction (pgbench). Without routing in the
+# schema the reviewers' places go to 8 more clerks. Afterwards: no
+# duplicate case number, no ticket called twice, no task held twice or
+# decided twice, no deadlock anywhere (the clients' output and the server's
+# log), every submit accepted, and the audit chain intact.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
 export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
@@ -46,10 +49,10 @@ trap cleanup EXIT
 	printf '[rules]\npriority_cap = 3\nordinary_wait_minutes = 20\nrecall_limit = 2\nclosing_time = 23:59\n'
 	printf 'at_closing = close\ngreen_category = G\n[ratings]\ncallback_working_days = 1\nrectify_working_days = 15\n'
 	printf '[categories]\nA = 综合受理\nG = 绿色通道\n[windows]\n'
-	for w in $(seq 1 16); do printf '%d = A\n' "$w"; done
+	for w in $(seq 1 14); do printf '%d = A\n' "$w"; done
 	printf '17 = G\n'
 } >"$d/hall.ini"
-"$bin" -U postgres hall load --file "$d/hall.ini" >/dev/null; ok $? "a hall of 16 windows"
+"$bin" -U postgres hall load --file "$d/hall.ini" >/dev/null; ok $? "a hall of 14 windows"
 clean_hall
 PGPASSWORD=kiosk1-demo psql -X -q -At -U kiosk1 -d counterdesk -c \
 	"SELECT count(*) FROM (SELECT api.ticket_issue(gen_random_uuid(), 'A', false, NULL) FROM generate_series(1, 300)) x" >/dev/null
@@ -83,30 +86,72 @@ accept_loop() { # N LOGIN: accepts cases until $d/stop exists
 	done
 }
 
-for n in $(seq 1 8); do
+# A reviewer: take the most urgent task of the department, then approve it
+# in a transaction of its own, as the queue screen does; nothing to take is
+# not an error (the clerks keep accepting).
+cat >"$d/review.pgb" <<'PGB'
+SELECT coalesce((SELECT id FROM api.task_take_next(gen_random_uuid())), 0) AS t \gset
+\if :t > 0
+SELECT task_status FROM api.task_decide(gen_random_uuid(), :t, 'approve', NULL);
+\else
+\sleep 20 ms
+\endif
+PGB
+routing=$(su_psql -c "SELECT to_regprocedure('api.task_take_next(uuid)') IS NOT NULL")
+reviewers="reviewer.wj reviewer.ga reviewer.yb reviewer.rs"
+clerks=6
+[ "$routing" = t ] || clerks=14
+tasks_mark=0
+[ "$routing" = t ] && tasks_mark=$(su_psql -c 'SELECT coalesce(max(id), 0) FROM core.task')
+
+for n in $(seq 1 "$clerks"); do
 	if [ $((n % 2)) = 0 ]; then who=clerk2; else who=clerk1; fi
 	accept_loop "$n" "$who" & pids="$pids $!"
 done
-PGPASSWORD=kiosk1-demo "$pgbench" -n -U kiosk1 -d counterdesk -c 8 -j 2 -T "$secs" -f "$d/issue.pgb" >"$d/issue.out" 2>&1 &
+bench_pids=""
+if [ "$routing" = t ]; then
+	for r in $reviewers; do
+		PGPASSWORD="$r-demo" "$pgbench" -n -U "$r" -d counterdesk -c 2 -j 1 -T "$secs" -f "$d/review.pgb" \
+			>"$d/review.$r.out" 2>&1 &
+		bench_pids="$bench_pids $!"
+	done
+fi
+PGPASSWORD=kiosk1-demo "$pgbench" -n -U kiosk1 -d counterdesk -c 4 -j 1 -T "$secs" -f "$d/issue.pgb" >"$d/issue.out" 2>&1 &
 issuers=$!
-PGPASSWORD=clerk1-demo "$pgbench" -n -U clerk1 -d counterdesk -c 16 -j 2 -T "$secs" -f "$d/call.pgb" >"$d/call.out" 2>&1
+PGPASSWORD=clerk1-demo "$pgbench" -n -U clerk1 -d counterdesk -c 14 -j 2 -T "$secs" -f "$d/call.pgb" >"$d/call.out" 2>&1
 call_rc=$?
 wait "$issuers"
 issue_rc=$?
+review_rc=0
+for p in $bench_pids; do wait "$p" || review_rc=$?; done
 touch "$d/stop"
 wait $pids 2>/dev/null
 pids=""
 
-is "$call_rc" 0 "16 windows calling for ${secs}s: pgbench exits 0"
-is "$issue_rc" 0 "8 kiosks issuing for ${secs}s: pgbench exits 0"
+is "$call_rc" 0 "14 windows calling for ${secs}s: pgbench exits 0"
+is "$issue_rc" 0 "4 kiosks issuing for ${secs}s: pgbench exits 0"
+if [ "$routing" = t ]; then
+	is "$review_rc" 0 "8 reviewers taking and approving tasks for ${secs}s: pgbench exits 0"
+	approved=$(su_psql -c "SELECT count(*) FROM core.case_event WHERE kind = 'approved' AND at >= '$mark'")
+	claimed=$(su_psql -c "SELECT count(*) FROM core.case_event WHERE kind = 'claimed' AND at >= '$mark'")
+	made=$(su_psql -c "SELECT count(*) FROM core.task WHERE id > $tasks_mark")
+	[ "$approved" -gt 0 ] && [ "$claimed" -ge "$approved" ]
+	ok $? "$claimed tasks taken and $approved approved during the soak ($made tasks made by its cases)"
+	is "$(su_psql -c "SELECT count(*) FROM (SELECT task_id FROM core.case_event WHERE kind = 'claimed' AND at >= '$mark'
+		GROUP BY task_id HAVING count(*) > 1) x")" 0 "no task held twice (claimed once each)"
+	is "$(su_psql -c "SELECT count(*) FROM (SELECT task_id FROM core.case_event WHERE kind IN ('approved', 'rejected', 'returned')
+		AND at >= '$mark' GROUP BY task_id HAVING count(*) > 1) x")" 0 "no task decided twice"
+	is "$(su_psql -c "SELECT count(*) FROM core.task WHERE status = 'claimed' AND claimed_by IN ('reviewer.wj', 'reviewer.ga', 'reviewer.yb', 'reviewer.rs')
+		AND signed_at >= '$mark'")" 0 "no task left held: every claim was decided"
+fi
 calls=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$d/call.out")
 issued=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$d/issue.out")
 [ "${calls:-0}" -gt 0 ] && [ "${issued:-0}" -gt 0 ]; ok $? "$calls call turns, $issued tickets issued"
-is "$(grep -c 'aborted\|failed transactions: [1-9]' "$d/call.out" "$d/issue.out" | awk -F: '{ s += $2 } END { print s }')" 0 \
+is "$(cat "$d"/*.out | grep -c 'aborted\|failed transactions: [1-9]')" 0 \
 	"no pgbench client aborted, no failed transaction"
 submits=$(cat "$d"/accept.*.rc 2>/dev/null | wc -l)
 bad_submits=$(cat "$d"/accept.*.rc 2>/dev/null | grep -vc '^0$')
-[ "$submits" -gt 0 ]; ok $? "$submits cases submitted by 8 clerks"
+[ "$submits" -gt 0 ]; ok $? "$submits cases submitted by $clerks clerks"
 is "$bad_submits" 0 "every submit was accepted"
 [ "$bad_submits" = 0 ] || diag "$(grep -hv '^Accepted\|^Receipt' "$d"/accept.*.[0-9]* | sort | uniq -c | head -5)"
 
