@@ -5,7 +5,8 @@
 # numbers of the demo registry and none of the phone numbers used, in the
 # clear. The client keeps no log of its own; its optional protocol trace
 # (COUNTERDESK_PQTRACE, for benchmarks) holds parameters and is made
-# readable by its owner only.
+# readable by its owner only. The sync worker's log (the client that
+# delivers to the department systems) is checked too.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
 export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
@@ -57,6 +58,15 @@ is "$rc" 77 "a reviewer's intake with the numbers is refused by the database (77
 as clerk1 case show "$c1" >"$d/show" 2>&1
 grep -q "$p1" "$d/show"; is $? 1 "case show masks the phone"
 
+# The sync worker delivers the cases to the department systems and keeps a
+# log of its own (stderr, or syslog): one run of it over this workload.
+synced=""
+if "$bin" sync --help >/dev/null 2>&1; then
+	"$bin" -U counterdesk_sync sync run --once >"$d/sync.out" 2>"$d/sync.log"
+	ok $? "the sync worker delivers this workload (sync run --once)"
+	synced="$d/sync.out $d/sync.log"
+fi
+
 # Every identity number of the demo registry, and this run's phones.
 shared -c 'SELECT id_no FROM registry.population' >"$d/needles"
 printf '%s\n' "$p1" "$p2" "$p3" "$FATHER" "$MOTHER" >>"$d/needles"
@@ -77,7 +87,11 @@ tail -c +"$log_from" "$log" >"$d/log"
 [ -s "$d/log" ]; ok $? "the server logged during the workload"
 grep -q 'permission denied' "$d/log"; ok $? "among it the refusal and its statement"
 is "$(leaks "$d/log")" "" "the server log holds no identity or phone number in the clear"
-receipts=$(sed -n 's/^directory = //p' "$COUNTERDESK_CONFIG")
+if [ -n "$synced" ]; then
+	[ -s "$d/sync.log" ] || [ -s "$d/sync.out" ]; ok $? "the sync worker wrote its log"
+	is "$(leaks $synced)" "" "the sync worker's log holds no identity or phone number in the clear"
+fi
+receipts=$(sed -n 's/^directory = //p' "$COUNTERDESK_CONFIG" | head -1)
 ls "$receipts"/*"$c1"* >/dev/null 2>&1; ok $? "the receipt of $c1 was written"
 is "$(leaks "$receipts"/*)" "" "the receipts hold no identity or phone number in the clear"
 
