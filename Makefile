@@ -42,7 +42,7 @@ MO       := $(PO:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/counterdesk.mo)
 MAN      := $(wildcard man/*.[1-8])
 
 .PHONY: all deps demo demo-stop demo-reset check unit-tests asan-tests install uninstall \
-        bench clean lint-man valgrind
+        bench clean lint-man valgrind fuzz fuzz-targets
 
 all: $(BUILD)/counterdesk $(BUILD)/counterdesk-sync $(MO)
 
@@ -103,6 +103,40 @@ $(BUILD)/locale/%/LC_MESSAGES/counterdesk.mo: po/%.po $$(wildcard po/%.d/*.po)
 unit-tests: $(UNIT_BIN)
 asan-tests: $(ASAN_UNIT_BIN)
 
+# libFuzzer targets (clang): the core built once more with coverage and
+# sanitizers; each tests/fuzz/fuzz_*.c links against it. make check runs
+# each briefly (tests/fuzz/run.sh); make fuzz runs each for a minute.
+FUZZ_CC     := clang
+# clang, unlike gcc, flags vsnprintf wrappers without a format attribute.
+FUZZ_FLAGS  := -Wno-format-nonliteral -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/fuzzobj/%.o)
+FUZZ_SECONDS ?= 60
+
+$(BUILD)/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "CC (fuzz) $<"
+	@$(FUZZ_CC) $(filter-out -O2 $(HARDEN),$(ALL_CFLAGS)) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(BUILD)/libcore-fuzz.a: $(FUZZ_CORE_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BUILD)/fuzz/tempfile.o: tests/fuzz/tempfile.c tests/fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	@$(FUZZ_CC) $(filter-out -O2 $(HARDEN),$(ALL_CFLAGS)) $(FUZZ_FLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/tempfile.o $(BUILD)/libcore-fuzz.a
+	@echo "LD (fuzz) $@"
+	@$(FUZZ_CC) $(filter-out -O2 $(HARDEN),$(ALL_CFLAGS)) -Itests/fuzz $(FUZZ_FLAGS) -fsanitize=fuzzer \
+		$< $(BUILD)/fuzz/tempfile.o $(BUILD)/libcore-fuzz.a $(LIBS) -o $@
+
+fuzz-targets: $(FUZZ_BIN)
+
+fuzz: deps fuzz-targets
+	@COUNTERDESK_TMP=$${COUNTERDESK_TMP:-$$(mktemp -d)} tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 # The demo: a private cluster under var/, reused on the next run.
 demo: deps all
 	@scripts/cluster.sh up "$(CURDIR)/var"
@@ -115,7 +149,7 @@ demo-stop:
 demo-reset:
 	@scripts/cluster.sh destroy "$(CURDIR)/var"
 
-check: deps all unit-tests asan-tests
+check: deps all unit-tests asan-tests fuzz-targets
 	@scripts/check.sh
 
 valgrind: unit-tests

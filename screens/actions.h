@@ -68,6 +68,7 @@
 	ACTION(FILTER_MINE, 'M', N_("Mine"), N_("Show only the tasks you hold, or all again")) \
 	ACTION(CORRECTED, 'f', N_("Corrected"), N_("Record that the applicant brought what a returned task asked for: its clock runs again")) \
 	ACTION(HANDOVER, 'e', N_("Hand over"), N_("Hand the result of a complete or rejected case to the applicant")) \
+	ACTION(REVEAL, 'x', N_("Reveal"), N_("Show one full personal value of the case for a purpose, which the audit log records")) \
 	ACTION(RETRY, 'R', N_("Retry"), N_("Deliver the selected dead or failing event again")) \
 	ACTION(RETRY_ALL, 'T', N_("Retry all"), N_("Deliver every dead and failing event of the selected event's target again"))
 

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "config.h"
 #include "draw.h"
@@ -23,6 +24,7 @@
 #include "screen.h"
 #include "session.h"
 #include "sync.h"
+#include "reveal.h"
 #include "util.h"
 #include "verify.h"
 
@@ -37,6 +39,8 @@ enum cases_mode {
 	MODE_REASON,/* why: the reason for checking by hand */
 	MODE_CORR,  /* the correction came back? */
 	MODE_HAND,  /* hand the result over? */
+	MODE_XPICK, /* which personal value to reveal */
+	MODE_PURPOSE,/* why it must be seen in full */
 };
 
 struct dline {
@@ -73,6 +77,14 @@ struct cases_state {
 	size_t *rpick_res;    /* picker row -> result */
 	size_t rres;          /* the result being resolved */
 	struct field reason;
+
+	/* Revealing one full personal value (x), for a purpose. */
+	struct picker xpick;
+	char **xfield;        /* picker row -> field key, "applicant" or "proxy" */
+	char **xlabel;        /* picker row -> what the value is */
+	size_t nx;
+	size_t xsel;
+	struct field purpose;
 
 	struct rlines route;  /* the case's steps and timeline (review_ui.h) */
 	/* Where the case's data went (one line per department system). */
@@ -960,6 +972,110 @@ static void draw_reason(struct tui *t, struct cases_state *s, WINDOW *w)
 	wattrset(w, A_NORMAL);
 }
 
+/* ---- revealing a full personal value ---- */
+
+static void xfields_free(struct cases_state *s)
+{
+	for (size_t i = 0; i < s->nx; i++) {
+		free(s->xfield[i]);
+		free(s->xlabel[i]);
+	}
+	free(s->xfield);
+	free(s->xlabel);
+	s->xfield = s->xlabel = NULL;
+	s->nx = 0;
+}
+
+static void xadd(struct cases_state *s, const char *key, const char *label, const char *mask)
+{
+	char row[512] = "";
+
+	picker_col(row, sizeof(row), label, 30);
+	picker_col(row, sizeof(row), mask ? mask : "", 30);
+	picker_add(&s->xpick, row, NULL, false);
+	s->xlabel[s->nx] = xstrdup(label);
+	s->xfield[s->nx++] = xstrdup(key);
+}
+
+/* The personal values of the case, masked, to choose one from: the
+ * applicant's number, the proxy's, and every identity number, phone and
+ * address field of the form. */
+static void start_reveal(struct tui *t, struct cases_state *s)
+{
+	picker_clear(&s->xpick);
+	xfields_free(s);
+	s->xfield = xcalloc(s->one.nfields + 3, sizeof(*s->xfield));
+	s->xlabel = xcalloc(s->one.nfields + 3, sizeof(*s->xlabel));
+	if (s->one.applicant_id_mask && *s->one.applicant_id_mask)
+		xadd(s, "applicant", _("Applicant's identity number"), s->one.applicant_id_mask);
+	if (s->one.proxy_json)
+		xadd(s, "proxy", _("Proxy's identity number"), NULL);
+	for (size_t i = 0; i < s->one.nfields; i++) {
+		const struct cd_item_field *f = s->item ? cd_item_find_field(s->item, s->one.fields[i].key) : NULL;
+
+		if (!f || (f->type != CD_FIELD_IDNO && f->type != CD_FIELD_PHONE && f->type != CD_FIELD_ADDRESS))
+			continue;
+		xadd(s, f->key, zh() || !f->label_en ? f->label_zh : f->label_en, s->one.fields[i].value);
+	}
+	picker_refresh(&s->xpick);
+	if (!s->nx) {
+		tui_message(t, MSG_INFO, "%s", _("This case holds no personal value to reveal."));
+		return;
+	}
+	s->mode = MODE_XPICK;
+}
+
+static void ask_purpose(struct cases_state *s, size_t row)
+{
+	clearok(curscr, TRUE);
+	s->xsel = row;
+	field_clear(&s->purpose);
+	s->mode = MODE_PURPOSE;
+}
+
+static void record_reveal(struct tui *t, struct cases_state *s)
+{
+	const struct cd_keys *keys;
+	struct cd_error err;
+	char purpose[1024], text[768], *clear = NULL;
+
+	if (!field_get(&s->purpose, purpose, sizeof(purpose)) || !purpose[strspn(purpose, " \t")]) {
+		tui_message(t, MSG_ERROR, "%s", _("A purpose is required: why the full value must be seen."));
+		return;
+	}
+	cd_error_clear(&err);
+	keys = tui_keys(t, &err);
+	if (!keys || cd_case_reveal(db_of(t), keys, s->one.case_no, s->xfield[s->xsel], purpose,
+				    &clear, &err) < 0) {
+		tui_message(t, MSG_ERROR, _("Not revealed: %s"), cd_error_text(&err, text, sizeof(text)));
+		return;
+	}
+	box_closed(s);
+	/* Shown in the status line only, never kept on the screen's lines. */
+	tui_message(t, MSG_OK, _("%s: %s (recorded in the audit log with your purpose)"),
+		    s->xlabel[s->xsel], clear);
+	sodium_memzero(clear, strlen(clear));
+	free(clear);
+}
+
+static void draw_purpose(struct tui *t, struct cases_state *s, WINDOW *w)
+{
+	int h = getmaxy(w), wd = getmaxx(w), bw = wd - 8 < 70 ? wd - 8 : 70, bh = 8;
+	int by = (h - bh) / 2, bx = (wd - bw) / 2, lw, cur;
+	const char *label = _("Purpose:");
+
+	draw_box(w, by, bx, bh, bw, _("Reveal a personal value"));
+	wattrset(w, draw_attr(ROLE_HEADING));
+	draw_wrap(w, by + 1, bx + 3, bw - 6, 2, _("Why must it be seen in full? The audit log records it with your name."), true);
+	wattrset(w, A_NORMAL);
+	lw = draw_text(w, by + 4, bx + 3, bw - 6, label) + 1;
+	cur = field_draw(&s->purpose, w, by + 4, bx + 3 + lw, bw - 6 - lw, true);
+	tui_cursor(t, by + 4, bx + 3 + lw + cur);
+	wattrset(w, draw_attr(ROLE_DIM));
+	draw_text(w, by + 6, bx + 3, bw - 6, _("Enter: reveal   Esc: cancel"));
+	wattrset(w, A_NORMAL);
+}
+
 /* ---- the screen ---- */
 
 static void cases_enter(struct tui *t, void *st, const void *arg)
@@ -971,6 +1087,8 @@ static void cases_enter(struct tui *t, void *st, const void *arg)
 	picker_init(&s->pick, false);
 	picker_init(&s->rpick, false);
 	field_init(&s->reason, 500, 0);
+	picker_init(&s->xpick, false);
+	field_init(&s->purpose, 200, 0);
 	s->mode = MODE_LIST;
 	load_list(t, s);
 }
@@ -986,6 +1104,9 @@ static void cases_leave(struct tui *t, void *st)
 	picker_free(&s->rpick);
 	free(s->rpick_res);
 	field_free(&s->reason);
+	picker_free(&s->xpick);
+	xfields_free(s);
+	field_free(&s->purpose);
 	verify_clear(s);
 	rlines_free(&s->route);
 	cd_cases_free(&s->v, s->n);
@@ -1027,6 +1148,14 @@ static void cases_draw(struct tui *t, void *st, WINDOW *w)
 	case MODE_REASON:
 		draw_one(t, s, w);
 		draw_reason(t, s, w);
+		break;
+	case MODE_XPICK:
+		draw_one(t, s, w);
+		draw_material_box(t, &s->xpick, w, _("Which value must be seen in full?"));
+		break;
+	case MODE_PURPOSE:
+		draw_one(t, s, w);
+		draw_purpose(t, s, w);
 		break;
 	case MODE_CORR:
 		draw_one(t, s, w);
@@ -1108,6 +1237,9 @@ static enum screen_result cases_key(struct tui *t, void *st, enum action a, cons
 		case ACT_HANDOVER:
 			start_handover(t, s);
 			return SCR_DONE;
+		case ACT_REVEAL:
+			start_reveal(t, s);
+			return SCR_DONE;
 		default:
 			return SCR_PASS;
 		}
@@ -1169,6 +1301,42 @@ static enum screen_result cases_key(struct tui *t, void *st, enum action a, cons
 			field_key(&s->reason, a, k);
 			return SCR_DONE;
 		}
+	case MODE_XPICK:
+		switch (a) {
+		case ACT_BACK:
+			box_closed(s);
+			return SCR_DONE;
+		case ACT_SUBMIT:
+			r = picker_selected(&s->xpick);
+			if (r >= 0)
+				ask_purpose(s, (size_t)r);
+			return SCR_DONE;
+		case ACT_HELP:
+		case ACT_QUIT:
+		case ACT_LOCK:
+		case ACT_REDRAW:
+			return SCR_PASS;
+		default:
+			picker_key(&s->xpick, a, k);
+			return SCR_DONE;
+		}
+	case MODE_PURPOSE:
+		switch (a) {
+		case ACT_BACK:
+			box_closed(s);
+			return SCR_DONE;
+		case ACT_SUBMIT:
+			record_reveal(t, s);
+			return SCR_DONE;
+		case ACT_HELP:
+		case ACT_QUIT:
+		case ACT_LOCK:
+		case ACT_REDRAW:
+			return SCR_PASS;
+		default:
+			field_key(&s->purpose, a, k);
+			return SCR_DONE;
+		}
 	case MODE_PICK:
 		switch (a) {
 		case ACT_BACK:
@@ -1216,12 +1384,12 @@ static bool cases_text_focus(const void *st)
 {
 	const struct cases_state *s = st;
 
-	return s->mode == MODE_LIST || s->mode == MODE_REASON;
+	return s->mode == MODE_LIST || s->mode == MODE_REASON || s->mode == MODE_PURPOSE;
 }
 
 static const enum action cases_keys[] = {
 	ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_SUBMIT, ACT_SUPPLEMENT, ACT_PRINT,
-	ACT_VERIFY, ACT_RESOLVE, ACT_CORRECTED, ACT_HANDOVER, ACT_BACK, ACT_NONE,
+	ACT_VERIFY, ACT_RESOLVE, ACT_CORRECTED, ACT_HANDOVER, ACT_REVEAL, ACT_BACK, ACT_NONE,
 };
 
 static const struct hint cases_hints[] = {

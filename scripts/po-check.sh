@@ -23,7 +23,12 @@ msgcat --use-first -o "$tmp/counterdesk.pot" "$tmp/code.pot" "$tmp/sql.pot"
 # po/zh_CN.po and the per-feature fragments po/zh_CN.d/*.po make one catalogue.
 msgcat --use-first -o "$tmp/all.po" po/zh_CN.po po/zh_CN.d/*.po 2>/dev/null || cp po/zh_CN.po "$tmp/all.po"
 msgmerge --quiet --no-fuzzy-matching -o "$tmp/merged.po" "$tmp/all.po" "$tmp/counterdesk.pot"
-msgattrib --untranslated --no-obsolete "$tmp/merged.po" | grep '^msgid "' | grep -v '^msgid ""$' >"$tmp/missing" || true
+# One line per untranslated message, its pieces joined: a message with a
+# newline in it starts with an empty piece (msgid ""), like the header.
+msgattrib --untranslated --no-obsolete "$tmp/merged.po" |
+	awk '/^msgid /{ m = substr($0, 7); c = 1; next }
+	     c && /^"/{ m = m $0; next }
+	     c { if (m != "\"\"") print "msgid " m; c = 0 }' >"$tmp/missing" || true
 if [ "${1:-}" = "--update" ]; then
 	# Only po/zh_CN.po is rewritten; the fragments' messages move into it.
 	cp "$tmp/merged.po" po/zh_CN.po

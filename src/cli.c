@@ -36,7 +36,7 @@ static const struct noun nouns[] = {
 	{ "db", cmd_db, N_("apply database migrations and show their status") },
 	{ "dept", cmd_dept, N_("add and list departments (admins)") },
 	{ "staff", cmd_staff, N_("add, disable and list staff accounts (admins)") },
-	{ "audit", cmd_audit, N_("verify the hash chain of the audit log") },
+	{ "audit", cmd_audit, N_("verify and seal the hash chain of the audit log") },
 	{ "case", cmd_case, N_("accept an application, show and list cases, record a visit") },
 	{ "calendar", cmd_calendar, N_("load, show and count the working-day calendar") },
 	{ "forms", cmd_forms, N_("check, show and load service-item files") },
@@ -224,6 +224,7 @@ int cli_main(int argc, char **argv)
 	int c, rc = CD_EXIT_USAGE;
 
 	i18n_init(NULL);
+	cd_text_guard_stdio(false);
 	argc = strip_json(argc, argv, &cli.json);
 	opterr = 0;
 	/* '+': stop at the noun, whose options are its own. */
@@ -246,6 +247,13 @@ int cli_main(int argc, char **argv)
 			return cli_usage(_("unknown option '%s'"), argv[optind - 1]);
 		}
 	}
+	/* Everything the command line prints may hold text from the database
+	 * or from its arguments: shown, never obeyed by the terminal. The
+	 * workbench and the rating pad are screens that draw escape sequences
+	 * on stdout on purpose: for them only stderr is guarded (from the
+	 * start of main). */
+	if (optind < argc && strcmp(argv[optind], "rate"))
+		cd_text_guard_stdio(true);
 	if (optind >= argc) {
 		rc = run_tui(&cli);
 		goto out;

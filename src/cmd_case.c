@@ -26,6 +26,7 @@
 #include "task.h"
 #include "taskout.h"
 #include "text.h"
+#include "reveal.h"
 #include "util.h"
 #include "verify.h"
 
@@ -43,6 +44,7 @@ static void help(FILE *f)
 		"       counterdesk case resolve CASE_NO MATERIAL --reason TEXT\n"
 		"       counterdesk case correction CASE_NO --note TEXT\n"
 		"       counterdesk case handover CASE_NO [--json]\n"
+		"       counterdesk case reveal CASE_NO FIELD --purpose TEXT [--json]\n"
 		"  new         accept an application: fields known from the applicant's record or\n"
 		"              the registry are filled in unless given; materials not mentioned\n"
 		"              count as missing. A missing key material refuses the case and\n"
@@ -61,6 +63,8 @@ static void help(FILE *f)
 		"  correction  the applicant brought what a returned task asked for (补正): the\n"
 		"              returned tasks resume, their clocks extended by the pause\n"
 		"  handover    the result of a complete or rejected case is handed over\n"
+		"  reveal      one full personal value (a field of the form, applicant or proxy),\n"
+		"              for the purpose given, which the audit log records with your name\n"
 		"Exit 0 accepted, 1 refused or invalid input, 2 usage, 77 no rights.\n"), f);
 }
 
@@ -1121,6 +1125,43 @@ static int case_resolve(struct cli *cli, int argc, char **argv)
 	return CD_EXIT_OK;
 }
 
+/* case reveal CASE_NO FIELD --purpose TEXT */
+static int case_reveal(struct cli *cli, int argc, char **argv)
+{
+	const char *purpose = NULL;
+	struct cd_keys *keys = NULL;
+	struct cd_error err;
+	char *clear = NULL;
+	int rc;
+
+	if (argc == 5 && !strcmp(argv[3], "--purpose"))
+		purpose = argv[4];
+	else if (argc == 4 && !strncmp(argv[3], "--purpose=", 10))
+		purpose = argv[3] + 10;
+	if (!purpose)
+		return cli_usage(_("usage: counterdesk case reveal CASE_NO FIELD --purpose TEXT [--json]"));
+	if ((rc = cli_connect(cli)) || (rc = load_keys(cli, &keys)))
+		return rc;
+	if (cd_case_reveal(cli->db, keys, argv[1], argv[2], purpose, &clear, &err) < 0) {
+		cd_keys_free(&keys);
+		return cli_fail(&err);
+	}
+	cd_keys_free(&keys);
+	if (cli->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "case", json_string(argv[1]));
+		json_object_set_new(o, "field", json_string(argv[2]));
+		json_object_set_new(o, "value", json_string(clear));
+		cd_json_print(o);
+	} else {
+		printf("%s\n", clear);
+	}
+	sodium_memzero(clear, strlen(clear));
+	free(clear);
+	return CD_EXIT_OK;
+}
+
 int cmd_case(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argv[1])) {
@@ -1160,5 +1201,7 @@ int cmd_case(struct cli *cli, int argc, char **argv)
 			return cli_usage(_("usage: counterdesk case handover CASE_NO [--json]"));
 		return case_handover(cli, argv[2]);
 	}
+	if (!strcmp(argv[1], "reveal"))
+		return case_reveal(cli, argc - 1, argv + 1);
 	return cli_usage(_("unknown case command '%s'"), argv[1]);
 }

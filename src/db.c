@@ -1,9 +1,12 @@
 /* libpq behind one small interface: connect as the staff member, run
  * parameterised statements, turn server errors into cd_error, and recover
  * from a dropped connection without replaying a write blindly. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "util.h"
@@ -104,12 +107,19 @@ static void result_error(struct cd_db *db, const PGresult *res, struct cd_error 
 static void start_trace(struct cd_db *db)
 {
 	const char *path = getenv("COUNTERDESK_PQTRACE");
+	int fd;
 
 	if (!path || !*path)
 		return;
-	db->trace = fopen(path, "a");
-	if (!db->trace)
+	/* The trace holds personal data in the clear (the numbers a look-up
+	 * sends): readable by its owner only, whatever the umask. */
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
 		return;
+	if (fchmod(fd, 0600) != 0 || !(db->trace = fdopen(fd, "a"))) {
+		close(fd);
+		return;
+	}
 	PQtrace(db->conn, db->trace);
 	PQsetTraceFlags(db->conn, PQTRACE_SUPPRESS_TIMESTAMPS);
 }

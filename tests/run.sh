@@ -54,8 +54,8 @@ for f in "$top"/tests/db/*.sql; do
 	run_suite "db/$(basename "$f")" psql -X -q -At -U postgres -v ON_ERROR_STOP=1 -d counterdesk -f "$f"
 done
 
-# Shell suites: database, command line, terminal end to end.
-for dir in db cli e2e; do
+# Shell suites: database, command line, terminal end to end, fuzzing.
+for dir in db cli e2e fuzz; do
 	for f in "$top"/tests/$dir/*.sh; do
 		[ -f "$f" ] || continue
 		run_suite "$dir/$(basename "$f")" bash "$f"
