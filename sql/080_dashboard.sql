@@ -282,7 +282,7 @@ BEGIN
 		RETURN;
 	END IF;
 	v_reason := core.dash_reason(p_reason);
-	SELECT k.* INTO c FROM core.case k WHERE k.case_no = upper(btrim(p_case_no)) FOR UPDATE;
+	SELECT k.* INTO c FROM core.case k WHERE k.case_no = upper(btrim(p_case_no));
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'No such case' USING ERRCODE = 'P0002', DETAIL = coalesce(p_case_no, '');
 	END IF;

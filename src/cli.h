@@ -44,6 +44,7 @@ int cmd_hall(struct cli *cli, int argc, char **argv);
 int cmd_green(struct cli *cli, int argc, char **argv);
 int cmd_rating(struct cli *cli, int argc, char **argv);
 int cmd_shared(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
 
 /* The whole program: parses global options, runs a command or the TUI. */
 int cli_main(int argc, char **argv);
