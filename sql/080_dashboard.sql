@@ -527,8 +527,8 @@ BEGIN
 				     count(*) FILTER (WHERE t.status = 'done') AS served,
 				     count(*) FILTER (WHERE t.status = 'no_show') AS no_show,
 				     count(*) FILTER (WHERE t.status = 'closed') AS closed,
-				     round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.wait_seconds))::int AS med,
-				     round(percentile_cont(0.9) WITHIN GROUP (ORDER BY t.wait_seconds))::int AS p90
+				     round((percentile_cont(0.5) WITHIN GROUP (ORDER BY t.wait_seconds))::numeric)::int AS med,
+				     round((percentile_cont(0.9) WITHIN GROUP (ORDER BY t.wait_seconds))::numeric)::int AS p90
 			      FROM core.ticket t JOIN core.hall_category hc ON hc.code = t.category
 			      WHERE t.day BETWEEN v_from AND v_to
 			      GROUP BY t.category) q),

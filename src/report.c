@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hall.h"
 #include "i18n.h"
 #include "report.h"
 #include "text.h"
@@ -84,7 +85,7 @@ static void scalar_text(const json_t *v, char *buf, size_t len)
 	else if (json_is_integer(v))
 		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v))
-		snprintf(buf, len, "%.4g", json_real_value(v));
+		snprintf(buf, len, "%.10g", json_real_value(v));
 	else if (json_is_true(v))
 		snprintf(buf, len, "true");
 	else if (json_is_false(v))
@@ -93,12 +94,21 @@ static void scalar_text(const json_t *v, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
-/* The key of a table row: its first string member (category, item, dept ...). */
+/* The key of a table row: the member that names it (category, item,
+ * department, sync target), else its first string member. */
 static const char *row_key(const json_t *o, const char **name)
 {
+	static const char *const keys[] = { "category", "item", "dept_code", "dept", "target", "code", "day" };
 	const char *k;
 	json_t *v;
 
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		v = json_object_get(o, keys[i]);
+		if (json_is_string(v)) {
+			*name = keys[i];
+			return json_string_value(v);
+		}
+	}
 	json_object_foreach((json_t *)o, k, v) {
 		if (json_is_string(v)) {
 			*name = k;
@@ -285,14 +295,12 @@ static void write_cases(FILE *f, const json_t *c, const json_t *items)
 
 static void write_ratings(FILE *f, const json_t *r)
 {
-	static const char *const levels[] = { N_("very satisfied"), N_("satisfied"), N_("acceptable"),
-					      N_("dissatisfied"), N_("very dissatisfied") };
 	const json_t *l = json_object_get(r, "levels"), *fu = json_object_get(r, "followups");
 
 	fprintf(f, "\n%s\n ", _("Ratings (好差评)"));
 	for (size_t i = 0; i < 5; i++) {
 		json_t *v = json_array_get(l, i);
-		fprintf(f, " %zu %s: %lld%s", i + 1, _(levels[i]), json_is_integer(v) ? (long long)json_integer_value(v) : 0,
+		fprintf(f, " %zu %s: %lld%s", i + 1, cd_rating_level_label((int)i + 1), json_is_integer(v) ? (long long)json_integer_value(v) : 0,
 			i < 4 ? ";" : "\n");
 	}
 	fprintf(f, _("  Bad ratings: %lld (void after appeal: %lld); awaiting call back: %lld, awaiting rectification: %lld, closed: %lld (in time: %lld), cancelled: %lld, overdue: %lld\n"),
