@@ -52,7 +52,9 @@
 	ACTION(SUPPLEMENT, 's', N_("Supplement"), N_("Record a visit that brings a missing material (one more visit)")) \
 	ACTION(PRINT, 'p', N_("Print"), N_("Print the receipt or the one-time notice again")) \
 	ACTION(VERIFY, 'v', N_("Verify"), N_("Verify every verifiable material of the case against shared data")) \
-	ACTION(RESOLVE, 'h', N_("By hand"), N_("Record that the original document was checked by hand (after a mismatch or a not-found), with a reason"))
+	ACTION(RESOLVE, 'h', N_("By hand"), N_("Record that the original document was checked by hand (after a mismatch or a not-found), with a reason")) \
+	ACTION(TEMP_WINDOW, 'o', N_("Window"), N_("Open a temporary window or change the categories a window serves, with a reason; on a temporary window, close it again (supervisors)")) \
+	ACTION(ESCALATE, 'e', N_("Escalate"), N_("Escalate a case (督办) with a reason (supervisors)"))
 
 enum action {
 	ACT_NONE = 0,

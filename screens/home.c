@@ -23,7 +23,7 @@ struct entry {
 #define ENTRY_GREEN { N_("Green channel log"), N_("Log an assisted session for an elderly or disabled visitor: needs, help given, follow-up."), &green_screen }
 #define ENTRY_TASKS { N_("Task queue"), N_("Claim and review the tasks routed to your department."), NULL }
 #define ENTRY_LOOKUP { N_("Case lookup"), N_("Look up any case of the centre and its history."), NULL }
-#define ENTRY_DASH { N_("Live dashboard"), N_("Queues, windows, overdue tasks, sync failures and ratings as they happen."), NULL }
+#define ENTRY_DASH { N_("Live dashboard"), N_("Queues, windows, overdue tasks, sync failures and ratings as they happen."), &dashboard_screen }
 #define ENTRY_REPORTS { N_("Reports"), N_("Daily and monthly figures for the centre."), NULL }
 #define ENTRY_STAFF { N_("Staff"), N_("Staff accounts, roles and windows."), NULL }
 #define ENTRY_DEPTS { N_("Departments"), N_("Departments and the service items they handle."), NULL }

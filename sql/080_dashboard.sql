@@ -24,7 +24,8 @@
 --
 -- Supervisors' actions: open or close a temporary window (which categories
 -- a window serves, until closed; hall.ini is untouched) and escalate a case
--- (督办). Both audited; the window change notifies the hall channel.
+-- (督办). Both audited and notified on the hall channel (events config,
+-- escalate), which the dashboards of every supervisor listen to.
 --
 -- Reports: api.report(p_from, p_to) figures from the raw rows of the
 -- period (exact medians and percentiles), by index ranges on the day.
@@ -287,7 +288,7 @@ BEGIN
 		RAISE EXCEPTION 'No such case' USING ERRCODE = 'P0002', DETAIL = coalesce(p_case_no, '');
 	END IF;
 	INSERT INTO core.case_escalation (op_id, case_id, case_no, reason) VALUES (p_op, c.id, c.case_no, v_reason);
-	PERFORM pg_notify('counterdesk_dashboard', jsonb_build_object('event', 'escalate', 'case', c.case_no)::text);
+	PERFORM core.hall_notify(jsonb_build_object('event', 'escalate', 'case', c.case_no));
 	PERFORM core.audit_write('case_escalate', 'case:' || c.case_no, jsonb_build_object('reason', v_reason));
 	RETURN QUERY SELECT c.case_no, now(), (SELECT count(*)::int FROM core.case_escalation x WHERE x.case_id = c.id);
 END

@@ -59,6 +59,8 @@ static const struct key_spec keys[] = {
 	{ "intake", "commitment_days", KEY_DAYS, 0, "5", AT(commitment_days) },
 	{ "print", "command", KEY_ANY, 0, "", AT(print_command) },
 	{ "print", "directory", KEY_TEXT, 0, "/var/lib/counterdesk/receipts", AT(print_directory) },
+	{ "dashboard", "conninfo", KEY_ANY, 0, "", AT(dash_conninfo) },
+	{ "dashboard", "wait_target_minutes", KEY_MINUTES, 0, "15", AT(dash_wait_target) },
 };
 
 const char *cd_config_path(const char *explicit_path)
@@ -238,6 +240,7 @@ void cd_config_free(struct cd_config **cfgp)
 		return;
 	free(cfg->path);
 	free(cfg->db_conninfo);
+	free(cfg->dash_conninfo);
 	free(cfg->shared_conninfo);
 	free(cfg->key_file);
 	free(cfg->centre_code);

@@ -22,6 +22,8 @@ struct cd_config {
 	int commitment_days;    /* [intake] commitment_days: 容缺 period, working days */
 	char *print_command;    /* [print] command: "" = save receipts as files */
 	char *print_directory;  /* [print] directory: where receipts are saved */
+	char *dash_conninfo;    /* [dashboard] conninfo: read the dashboard there (a replica); "" = the session's */
+	int dash_wait_target;   /* [dashboard] wait_target_minutes: the forecast keeps waits within it */
 };
 
 /* The file to read: explicit (--config), else $COUNTERDESK_CONFIG, else the
