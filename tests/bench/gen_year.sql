@@ -2,12 +2,12 @@
 -- with their follow-ups, applicants and cases, generated in bulk with SQL
 -- (no api call per row). Run with psql as the cluster superuser:
 --
---   psql -v days=365 -v per_day=2740 -v cases_per_day=822 -f tests/bench/gen_year.sql
+--   psql -v days=365 -v per_day=3830 -v cases_per_day=1150 -f tests/bench/gen_year.sql
 --
 -- Variables (defaults): end_day (yesterday: the last day generated), days
 -- (365: calendar days back from end_day; Saturdays and Sundays stay
--- closed), per_day (2740 tickets a working day: ~1,000,000 over a year of
--- 365 days counted whole), cases_per_day (822: ~300,000), seed (0.42).
+-- closed), per_day (3830 tickets a working day: ~1,000,000 over the 261
+-- working days of a year), cases_per_day (1150: ~300,000), seed (0.42).
 -- Every generated row is marked 'bench-gen' (issued_by, accepted_by,
 -- created_by, rated_by), so tests/cli/test_report.sh can remove them again.
 -- The hall configuration of config/hall.ini must be loaded (categories
@@ -23,11 +23,11 @@
 \endif
 \if :{?per_day}
 \else
-\set per_day 2740
+\set per_day 3830
 \endif
 \if :{?cases_per_day}
 \else
-\set cases_per_day 822
+\set cases_per_day 1150
 \endif
 \if :{?seed}
 \else
