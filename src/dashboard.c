@@ -202,7 +202,7 @@ int cd_dashboard_fetch(struct cd_db *db, int target_minutes, struct cd_dashboard
 	rc = PQgetisnull(res, 0, 0) ? -1 : cd_dashboard_parse(PQgetvalue(res, 0, 0), out);
 	PQclear(res);
 	if (rc < 0)
-		cd_error_set(err, CD_ERR_INTERNAL, "%s", "unexpected answer from the database");
+		cd_error_set(err, CD_ERR_INTERNAL, "Unexpected answer from the database", NULL);
 	return rc;
 }
 

@@ -24,7 +24,7 @@ json_t *cd_report_fetch(struct cd_db *db, const char *from, const char *to, stru
 	o = PQgetisnull(res, 0, 0) ? NULL : json_loads(PQgetvalue(res, 0, 0), 0, NULL);
 	PQclear(res);
 	if (!o)
-		cd_error_set(err, CD_ERR_INTERNAL, "%s", "unexpected answer from the database");
+		cd_error_set(err, CD_ERR_INTERNAL, "Unexpected answer from the database", NULL);
 	return o;
 }
 
