@@ -495,6 +495,7 @@ $$;
 CREATE FUNCTION api.report(p_from date, p_to date) RETURNS jsonb
 	LANGUAGE plpgsql STABLE SECURITY DEFINER
 	SET search_path = pg_catalog, core, pg_temp
+	SET work_mem = '64MB' -- a year's waiting times sorted in memory, not on disk
 AS $$
 DECLARE
 	tz text := core.hall_tz();
