@@ -355,8 +355,8 @@ $$;
 -- api.dashboard: the whole snapshot, supervisors only. p_target_minutes:
 -- the wait the forecast keeps within (NULL: 15). Shape in docs/dashboard.md.
 
-CREATE FUNCTION api.dashboard(p_target_minutes int DEFAULT NULL) RETURNS jsonb
-	LANGUAGE plpgsql STABLE SECURITY DEFINER
+CREATE FUNCTION core.dash_snapshot(p_target_minutes int) RETURNS jsonb
+	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, core, pg_temp
 AS $$
 DECLARE
@@ -373,8 +373,6 @@ DECLARE
 	v_service double precision;
 	out jsonb;
 BEGIN
-	PERFORM core.require_role('supervisor');
-
 	-- The same weekday over the last eight weeks: the days the hall opened.
 	SELECT coalesce(array_agg(d.day), '{}'), count(*) INTO v_days, v_ndays FROM core.dash_day d
 	WHERE d.day IN (SELECT v_today - 7 * k FROM generate_series(1, 8) k) AND d.arrivals > 0;
@@ -485,6 +483,18 @@ BEGIN
 END
 $$;
 
+-- The api function is a thin wrapper, so that later migrations (routing's
+-- departments, sync's targets) add their parts by replacing only it.
+CREATE FUNCTION api.dashboard(p_target_minutes int DEFAULT NULL) RETURNS jsonb
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, core, pg_temp
+AS $$
+BEGIN
+	PERFORM core.require_role('supervisor');
+	RETURN core.dash_snapshot(p_target_minutes);
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- api.report: the centre's figures for p_from .. p_to (centre dates, at most
 -- 366 days), supervisors only. From the raw rows of the period: exact
@@ -492,24 +502,16 @@ $$;
 -- docs/dashboard.md; sections that need routing or sync are added by the
 -- migrations that bring them.
 
-CREATE FUNCTION api.report(p_from date, p_to date) RETURNS jsonb
-	LANGUAGE plpgsql STABLE SECURITY DEFINER
+CREATE FUNCTION core.report_base(v_from date, v_to date) RETURNS jsonb
+	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, core, pg_temp
-	SET work_mem = '64MB' -- a year's waiting times sorted in memory, not on disk
 AS $$
 DECLARE
 	tz text := core.hall_tz();
-	v_from date := coalesce(p_from, core.today());
-	v_to date := coalesce(p_to, core.today());
 	t0 timestamptz;
 	t1 timestamptz;
 	out jsonb;
 BEGIN
-	PERFORM core.require_role('supervisor');
-	IF v_to < v_from OR v_to - v_from > 365 THEN
-		RAISE EXCEPTION 'A report covers 1 to 366 days' USING ERRCODE = '22023',
-			DETAIL = v_from::text || '..' || v_to::text;
-	END IF;
 	t0 := v_from::timestamp AT TIME ZONE tz;
 	t1 := (v_to + 1)::timestamp AT TIME ZONE tz;
 	WITH c AS MATERIALIZED (
@@ -578,6 +580,26 @@ BEGIN
 		'escalations', (SELECT count(*) FROM core.case_escalation e WHERE e.escalated_at >= t0 AND e.escalated_at < t1))
 	INTO out;
 	RETURN out;
+END
+$$;
+
+-- The period is checked here; later migrations add their sections by
+-- replacing this wrapper only.
+CREATE FUNCTION api.report(p_from date, p_to date) RETURNS jsonb
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, core, pg_temp
+	SET work_mem = '64MB' -- a year's waiting times sorted in memory, not on disk
+AS $$
+DECLARE
+	v_from date := coalesce(p_from, core.today());
+	v_to date := coalesce(p_to, core.today());
+BEGIN
+	PERFORM core.require_role('supervisor');
+	IF v_to < v_from OR v_to - v_from > 365 THEN
+		RAISE EXCEPTION 'A report covers 1 to 366 days' USING ERRCODE = '22023',
+			DETAIL = v_from::text || '..' || v_to::text;
+	END IF;
+	RETURN core.report_base(v_from, v_to);
 END
 $$;
 
