@@ -483,15 +483,35 @@ BEGIN
 END
 $$;
 
--- The api function is a thin wrapper, so that later migrations (routing's
--- departments, sync's targets) add their parts by replacing only it.
+-- Later migrations add parts to the snapshot and the report without
+-- replacing anything: a function core.dash_part_<name>() returning a jsonb
+-- object (routing's departments, sync's targets) is merged into every
+-- snapshot, core.report_part_<name>(from date, to date) into every report.
+CREATE FUNCTION core.dash_parts(p_prefix text) RETURNS SETOF text
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, core, pg_temp
+AS $$
+	SELECT p.proname::text FROM pg_catalog.pg_proc p
+	WHERE p.pronamespace = 'core'::regnamespace AND starts_with(p.proname::text, p_prefix)
+	ORDER BY 1
+$$;
+
 CREATE FUNCTION api.dashboard(p_target_minutes int DEFAULT NULL) RETURNS jsonb
 	LANGUAGE plpgsql STABLE SECURITY DEFINER
 	SET search_path = pg_catalog, core, pg_temp
 AS $$
+DECLARE
+	out jsonb;
+	part jsonb;
+	f text;
 BEGIN
 	PERFORM core.require_role('supervisor');
-	RETURN core.dash_snapshot(p_target_minutes);
+	out := core.dash_snapshot(p_target_minutes);
+	FOR f IN SELECT core.dash_parts('dash_part_') LOOP
+		EXECUTE format('SELECT core.%I()', f) INTO part;
+		out := out || coalesce(part, '{}');
+	END LOOP;
+	RETURN out;
 END
 $$;
 
@@ -583,8 +603,8 @@ BEGIN
 END
 $$;
 
--- The period is checked here; later migrations add their sections by
--- replacing this wrapper only.
+-- The period is checked here; the sections of later migrations come from
+-- their core.report_part_<name>(from, to) (see core.dash_parts).
 CREATE FUNCTION api.report(p_from date, p_to date) RETURNS jsonb
 	LANGUAGE plpgsql STABLE SECURITY DEFINER
 	SET search_path = pg_catalog, core, pg_temp
@@ -593,13 +613,21 @@ AS $$
 DECLARE
 	v_from date := coalesce(p_from, core.today());
 	v_to date := coalesce(p_to, core.today());
+	out jsonb;
+	part jsonb;
+	f text;
 BEGIN
 	PERFORM core.require_role('supervisor');
 	IF v_to < v_from OR v_to - v_from > 365 THEN
 		RAISE EXCEPTION 'A report covers 1 to 366 days' USING ERRCODE = '22023',
 			DETAIL = v_from::text || '..' || v_to::text;
 	END IF;
-	RETURN core.report_base(v_from, v_to);
+	out := core.report_base(v_from, v_to);
+	FOR f IN SELECT core.dash_parts('report_part_') LOOP
+		EXECUTE format('SELECT core.%I($1, $2)', f) INTO part USING v_from, v_to;
+		out := out || coalesce(part, '{}');
+	END LOOP;
+	RETURN out;
 END
 $$;
 
