@@ -36,6 +36,7 @@
 
 #define READ_EVERY 0.25 /* seconds between two reads when notifications pour in */
 #define REPLICA_RECHECK 1.0
+#define CHART_MIN 4 /* rows: a title, two rows of bars, the hours */
 
 enum panel { P_QUEUES, P_WINDOWS, P_GREEN, P_RATINGS, P_DEPTS, P_SYNC, P_COUNT };
 enum form_kind { F_NONE, F_ESCALATE, F_OPEN_WINDOW, F_CLOSE_WINDOW };
@@ -157,9 +158,8 @@ static int draw_queues(WINDOW *w, struct dash_state *s, int y, int x, int cols, 
 	char buf[64], label[160];
 	int r = 0, nc = cols - 27; /* the numbers take 7 + 7 + 7 + 6 columns */
 
-	heading(w, y + r++, x, cols, _("Queues"), s->panel == P_QUEUES);
+	heading(w, y + r, x, nc, _("Queues"), s->panel == P_QUEUES);
 	wattrset(w, draw_attr(ROLE_DIM));
-	draw_text(w, y + r, x, nc, _("Category"));
 	right_num(w, y + r, x + nc, 7, _("Wait"));
 	right_num(w, y + r, x + nc + 7, 7, _("Max"));
 	right_num(w, y + r, x + nc + 14, 7, _("Avg"));
@@ -272,15 +272,13 @@ static int draw_depts(WINDOW *w, struct dash_state *s, int y, int x, int cols, i
 	char buf[32], label[160];
 	int r = 0;
 
-	heading(w, y + r++, x, cols, _("Tasks per department"), s->panel == P_DEPTS);
+	heading(w, y + r, x, cols - 28, _("Departments"), s->panel == P_DEPTS);
 	wattrset(w, draw_attr(ROLE_DIM));
-	if (r < rows) {
-		right_num(w, y + r, x + cols - 28, 7, _("Open"));
-		right_num(w, y + r, x + cols - 21, 7, _("Yellow"));
-		right_num(w, y + r, x + cols - 14, 7, _("Red"));
-		right_num(w, y + r, x + cols - 7, 7, _("Late"));
-		r++;
-	}
+	right_num(w, y + r, x + cols - 28, 7, _("Open"));
+	right_num(w, y + r, x + cols - 21, 7, _("Yellow"));
+	right_num(w, y + r, x + cols - 14, 7, _("Red"));
+	right_num(w, y + r, x + cols - 7, 7, _("Late"));
+	r++;
 	wattrset(w, A_NORMAL);
 	for (size_t i = 0; i < s->d.ndept && r < rows; i++, r++) {
 		const struct cd_dash_dept *d = &s->d.dept[i];
@@ -315,9 +313,13 @@ static int draw_sync(WINDOW *w, struct dash_state *s, int y, int x, int cols, in
 		row_attr(w, s, P_SYNC, i, y + r, x, cols);
 		if ((g->failing || g->dead) && !(s->panel == P_SYNC && s->sel[P_SYNC] == i))
 			wattrset(w, draw_attr(ROLE_ERROR));
-		snprintf(line, sizeof(line), _("%s: backlog %d (oldest %s), sent today %d, failing %d, parked %d"),
-			 g->target, g->backlog, minutes(g->backlog ? g->oldest_pending : -1, buf, sizeof(buf)),
-			 g->delivered_today, g->failing, g->dead);
+		if (g->backlog)
+			snprintf(line, sizeof(line), _("%s: %d pending (%s), %d sent today, %d failing, %d parked"),
+				 g->target, g->backlog, minutes(g->oldest_pending, buf, sizeof(buf)), g->delivered_today,
+				 g->failing, g->dead);
+		else
+			snprintf(line, sizeof(line), _("%s: none pending, %d sent today, %d parked"), g->target,
+				 g->delivered_today, g->dead);
 		draw_text(w, y + r, x, cols, line);
 		wattrset(w, A_NORMAL);
 	}
@@ -450,18 +452,19 @@ static void dash_draw(struct tui *t, void *st, WINDOW *w)
 		draw_text(w, 1, 2, W - 4, _("Reading the centre's figures…"));
 		return;
 	}
-	left_rows = 2 + (int)d->ncat + 4;
+	left_rows = 1 + (int)d->ncat + 4;
 	top = 1 + (int)d->nwin > left_rows ? 1 + (int)d->nwin : left_rows;
 	if (d->has_depts || d->has_sync) {
-		int dr = d->has_depts ? 2 + (int)d->ndept : 0, sr = d->has_sync ? 1 + (int)(d->nsync ? d->nsync : 1) : 0;
+		int dr = d->has_depts ? 1 + (int)d->ndept : 0, sr = d->has_sync ? 1 + (int)(d->nsync ? d->nsync : 1) : 0;
 		mid = dr > sr ? dr : sr;
 	}
 	/* Rows: top panels, departments and sync, forecast line, charts (at
-	 * least 5), the hint line. Give way in that order: windows, departments. */
-	if (top + mid + 1 + 5 + 1 > H)
-		top = H - mid - 7 > left_rows ? H - mid - 7 : left_rows;
-	if (top + mid + 1 + 5 + 1 > H)
-		mid = H - top - 7 > 2 ? H - top - 7 : 2;
+	 * least CHART_MIN), the hint line. Give way in that order: the windows
+	 * (they scroll), the departments. */
+	if (top + mid + 1 + CHART_MIN + 1 > H)
+		top = H - mid - 2 - CHART_MIN > left_rows ? H - mid - 2 - CHART_MIN : left_rows;
+	if (top + mid + 1 + CHART_MIN + 1 > H)
+		mid = H - top - 2 - CHART_MIN > 2 ? H - top - 2 - CHART_MIN : 2;
 	charts = H - top - mid - 2;
 
 	y = draw_queues(w, s, 0, 1, lw, top - 4);
