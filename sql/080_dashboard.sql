@@ -157,9 +157,9 @@ BEGIN
 END
 $$;
 
--- api.window_open_temp: window p_window serves p_categories from now on
--- (a window not open in hall.ini is opened). Until window_close_temp.
-CREATE FUNCTION api.window_open_temp(p_op uuid, p_window int, p_categories text[], p_reason text)
+-- api.temp_window_open: window p_window serves p_categories from now on
+-- (a window not open in hall.ini is opened). Until temp_window_close.
+CREATE FUNCTION api.temp_window_open(p_op uuid, p_window int, p_categories text[], p_reason text)
 	RETURNS TABLE (window_no int, categories text[], was text[])
 	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 	SET search_path = pg_catalog, core, pg_temp
@@ -172,7 +172,7 @@ DECLARE
 	w core.hall_window;
 BEGIN
 	PERFORM core.require_role('supervisor');
-	IF NOT core.op_begin(p_op, 'api.window_open_temp') THEN
+	IF NOT core.op_begin(p_op, 'api.temp_window_open') THEN
 		RETURN QUERY SELECT x.window_no, x.categories, x.was FROM core.hall_window_temp x
 			     WHERE x.window_no = p_window;
 		RETURN;
@@ -213,10 +213,10 @@ BEGIN
 END
 $$;
 
--- api.window_close_temp: back to what the window served before (or closed
+-- api.temp_window_close: back to what the window served before (or closed
 -- again when it was not open). Refused while a ticket is called there or
 -- waits for that window alone.
-CREATE FUNCTION api.window_close_temp(p_op uuid, p_window int, p_reason text)
+CREATE FUNCTION api.temp_window_close(p_op uuid, p_window int, p_reason text)
 	RETURNS TABLE (window_no int, categories text[], open boolean)
 	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 	SET search_path = pg_catalog, core, pg_temp
@@ -228,7 +228,7 @@ DECLARE
 	w core.hall_window;
 BEGIN
 	PERFORM core.require_role('supervisor');
-	IF NOT core.op_begin(p_op, 'api.window_close_temp') THEN
+	IF NOT core.op_begin(p_op, 'api.temp_window_close') THEN
 		RETURN QUERY SELECT hw.window_no, hw.categories, hw.active FROM core.hall_window hw
 			     WHERE hw.window_no = p_window;
 		RETURN;
@@ -641,8 +641,8 @@ REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA api FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION api.dashboard(int) TO cd_supervisor;
 GRANT EXECUTE ON FUNCTION api.report(date, date) TO cd_supervisor;
-GRANT EXECUTE ON FUNCTION api.window_open_temp(uuid, int, text[], text) TO cd_supervisor;
-GRANT EXECUTE ON FUNCTION api.window_close_temp(uuid, int, text) TO cd_supervisor;
+GRANT EXECUTE ON FUNCTION api.temp_window_open(uuid, int, text[], text) TO cd_supervisor;
+GRANT EXECUTE ON FUNCTION api.temp_window_close(uuid, int, text) TO cd_supervisor;
 GRANT EXECUTE ON FUNCTION api.case_escalate(uuid, text, text) TO cd_supervisor;
 
 RESET ROLE;

@@ -234,7 +234,7 @@ int cd_window_open_temp(struct cd_db *db, int window, const char *categories, co
 	PGresult *res;
 
 	snprintf(w, sizeof(w), "%d", window);
-	res = op_exec(db, "SELECT * FROM api.window_open_temp($1::uuid, $2::int, string_to_array($3, ','), $4)",
+	res = op_exec(db, "SELECT * FROM api.temp_window_open($1::uuid, $2::int, string_to_array($3, ','), $4)",
 		      4, p, err);
 	if (!res)
 		return -1;
@@ -249,7 +249,7 @@ int cd_window_close_temp(struct cd_db *db, int window, const char *reason, struc
 	PGresult *res;
 
 	snprintf(w, sizeof(w), "%d", window);
-	res = op_exec(db, "SELECT * FROM api.window_close_temp($1::uuid, $2::int, $3)", 3, p, err);
+	res = op_exec(db, "SELECT * FROM api.temp_window_close($1::uuid, $2::int, $3)", 3, p, err);
 	if (!res)
 		return -1;
 	PQclear(res);

@@ -131,7 +131,7 @@ idle=$(($(bytes) - b0))
 b0=$(bytes)
 t0=$(now_ms)
 PGPASSWORD=clerk1-demo "$bin" --config "$tmp/bench.ini" -U clerk1 window pause --window 5 >/dev/null
-until tm capture-pane -p -t dash | grep -qE "^ .* 5  - +paused "; do
+until tm capture-pane -p -t dash | grep -qE "^ .* 5  [^ ]+ +paused "; do
 	[ $(($(now_ms) - t0)) -gt 10000 ] && { echo "bench: the pause did not show" >&2; exit 1; }
 	sleep 0.01
 done

@@ -138,19 +138,19 @@ SELECT is((SELECT (j -> 'green' ->> 'followups_overdue')::int FROM d),
 
 -- ------------------------------------------------------------------ temporary windows
 SET SESSION AUTHORIZATION super1;
-SELECT results_eq($$SELECT window_no, categories, was FROM api.window_open_temp(gen_random_uuid(), 4, ARRAY['a', 'C'], '午间B类排队过长')$$,
+SELECT results_eq($$SELECT window_no, categories, was FROM api.temp_window_open(gen_random_uuid(), 4, ARRAY['a', 'C'], '午间B类排队过长')$$,
 	$$VALUES (4, ARRAY['A', 'C'], ARRAY['B'])$$, 'window 4 serves A and C for a while');
-SELECT results_eq($$SELECT window_no, categories FROM api.window_open_temp(gen_random_uuid(), 12, ARRAY['B'], '临时加开')$$,
+SELECT results_eq($$SELECT window_no, categories FROM api.temp_window_open(gen_random_uuid(), 12, ARRAY['B'], '临时加开')$$,
 	$$VALUES (12, ARRAY['B'])$$, 'window 12, not in hall.ini, opens for B');
 SELECT is((SELECT (w ->> 'temporary')::boolean FROM jsonb_array_elements(api.dashboard() -> 'windows') w
 	   WHERE (w ->> 'window')::int = 12), true, 'the board shows it as temporary');
-SELECT is(pg_temp.error_of($$SELECT api.window_open_temp(gen_random_uuid(), 4, ARRAY['B'], 'again')$$),
+SELECT is(pg_temp.error_of($$SELECT api.temp_window_open(gen_random_uuid(), 4, ARRAY['B'], 'again')$$),
 	'22023 This window is already open for a while: close it first', 'one temporary change at a time');
-SELECT is(pg_temp.error_of($$SELECT api.window_open_temp(gen_random_uuid(), 5, ARRAY['B'], '  ')$$),
+SELECT is(pg_temp.error_of($$SELECT api.temp_window_open(gen_random_uuid(), 5, ARRAY['B'], '  ')$$),
 	'22023 A reason is required', 'a reason is required');
-SELECT results_eq($$SELECT window_no, categories, open FROM api.window_close_temp(gen_random_uuid(), 4, '恢复')$$,
+SELECT results_eq($$SELECT window_no, categories, open FROM api.temp_window_close(gen_random_uuid(), 4, '恢复')$$,
 	$$VALUES (4, ARRAY['B'], true)$$, 'closing restores what window 4 served');
-SELECT results_eq($$SELECT window_no, open FROM api.window_close_temp(gen_random_uuid(), 12, '高峰已过')$$,
+SELECT results_eq($$SELECT window_no, open FROM api.temp_window_close(gen_random_uuid(), 12, '高峰已过')$$,
 	$$VALUES (12, false)$$, 'closing window 12 closes it again');
 RESET SESSION AUTHORIZATION;
 SELECT is((SELECT count(*)::int FROM core.audit WHERE action IN ('window_open_temp', 'window_close_temp')
@@ -175,8 +175,8 @@ RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION clerk1;
 SELECT is(pg_temp.error_of($$SELECT api.dashboard()$$), '42501 permission denied for function dashboard',
 	'a clerk cannot read the dashboard');
-SELECT is(pg_temp.error_of($$SELECT api.window_open_temp(gen_random_uuid(), 4, ARRAY['A'], 'x')$$),
-	'42501 permission denied for function window_open_temp', 'a clerk cannot open a temporary window');
+SELECT is(pg_temp.error_of($$SELECT api.temp_window_open(gen_random_uuid(), 4, ARRAY['A'], 'x')$$),
+	'42501 permission denied for function temp_window_open', 'a clerk cannot open a temporary window');
 RESET SESSION AUTHORIZATION;
 GRANT EXECUTE ON FUNCTION api.dashboard(int), api.report(date, date), api.case_escalate(uuid, text, text) TO cd_reviewer;
 SET SESSION AUTHORIZATION "reviewer.mz";
