@@ -94,29 +94,29 @@ static void scalar_text(const json_t *v, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
-/* The key of a table row: the member that names it (category, item,
- * department, sync target), else its first string member. */
-static const char *row_key(const json_t *o, const char **name)
-{
-	static const char *const keys[] = { "category", "item", "dept_code", "dept", "target", "code", "day" };
-	const char *k;
-	json_t *v;
+/* The members that name a table row, in the order they make its key
+ * ("MZ/newborn" for a department's item). */
+static const char *const key_members[] = { "category", "dept_code", "dept", "item", "target", "code", "day" };
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		v = json_object_get(o, keys[i]);
-		if (json_is_string(v)) {
-			*name = keys[i];
-			return json_string_value(v);
-		}
+static bool is_key_member(const char *k)
+{
+	for (size_t i = 0; i < sizeof(key_members) / sizeof(key_members[0]); i++)
+		if (!strcmp(k, key_members[i]))
+			return true;
+	return false;
+}
+
+static void row_key(const json_t *o, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(key_members) / sizeof(key_members[0]) && n < len; i++) {
+		json_t *v = json_object_get(o, key_members[i]);
+
+		if (json_is_string(v))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "/" : "", json_string_value(v));
 	}
-	json_object_foreach((json_t *)o, k, v) {
-		if (json_is_string(v)) {
-			*name = k;
-			return json_string_value(v);
-		}
-	}
-	*name = NULL;
-	return "";
 }
 
 static void csv_walk(FILE *f, const char *section, const char *key, const char *prefix, const json_t *v)
@@ -136,12 +136,13 @@ static void csv_walk(FILE *f, const char *section, const char *key, const char *
 	if (json_is_array(v)) {
 		json_array_foreach(v, i, m) {
 			if (json_is_object(m)) {
-				const char *kname, *kv = row_key(m, &kname);
+				char kv[256];
 				const char *mk;
 				json_t *mv;
 
+				row_key(m, kv, sizeof(kv));
 				json_object_foreach(m, mk, mv) {
-					if (kname && !strcmp(mk, kname))
+					if (is_key_member(mk) && json_is_string(mv))
 						continue;
 					snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", mk);
 					csv_walk(f, section, kv, path, mv);

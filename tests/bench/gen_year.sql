@@ -9,7 +9,8 @@
 -- closed), per_day (3830 tickets a working day: ~1,000,000 over the 261
 -- working days of a year), cases_per_day (1150: ~300,000), seed (0.42).
 -- Every generated row is marked 'bench-gen' (issued_by, accepted_by,
--- created_by, rated_by), so tests/cli/test_report.sh can remove them again.
+-- created_by, rated_by; with routing, tasks of those cases and events by
+-- actor), so tests/cli/test_report.sh can remove them again.
 -- The hall configuration of config/hall.ini must be loaded (categories
 -- A B C G, windows 1-9); days are rolled up for the dashboard at the end.
 \set ON_ERROR_STOP on
@@ -36,7 +37,14 @@
 
 SELECT setseed(:seed) \g /dev/null
 SET synchronous_commit = off;
+-- With routing (sql/050): tasks are generated below in bulk, with their
+-- history, instead of by the trigger that starts them now, one case at a
+-- time.
+SELECT to_regclass('core.task') IS NOT NULL AS has_tasks \gset
 BEGIN;
+\if :has_tasks
+ALTER TABLE core.case DISABLE TRIGGER case_route;
+\endif
 CREATE TEMP TABLE gen_days ON COMMIT DROP AS
 SELECT d::date AS day
 FROM generate_series(coalesce(nullif(:'end_day', '')::date, core.today() - 1) - (:days - 1),
@@ -148,9 +156,79 @@ SELECT gen_random_uuid(), gen_random_uuid(),
 FROM gen_c c
 CROSS JOIN LATERAL (SELECT s.code, s.version FROM core.service_item s
 		    ORDER BY s.code OFFSET floor(c.u * 997)::int % (SELECT count(*) FROM core.service_item) LIMIT 1) i;
+
+\if :has_tasks
+ALTER TABLE core.case ENABLE TRIGGER case_route;
+-- Tasks: one per step of the item, all started when the case was
+-- accepted (calendar days for the clocks: close enough for history).
+-- Cases older than three weeks are finished: steps decided within their
+-- time nine times in ten, a few rejected; one task in twenty was returned
+-- for correction once. Younger cases' tasks are still open (about a
+-- third claimed, some returned), in the ready set when open.
+CREATE TEMP TABLE gen_task ON COMMIT DROP AS
+SELECT k.id AS case_id, k.case_no, k.item_code, k.accepted_at,
+       coalesce((st.s ->> 'number')::int, (st.s ->> 'n')::int, st.o::int) AS step,
+       coalesce((st.s ->> 'group')::int, 1) AS grp,
+       greatest(coalesce((st.s ->> 'days')::int, 0), 1) AS days,
+       st.s ->> 'dept' AS dept, st.s ->> 'name_zh' AS name_zh, st.s ->> 'name_en' AS name_en,
+       k.accepted_on < core.today() - 21 AS done, random() AS u, random() AS v
+FROM core.case k
+JOIN core.service_item i ON i.code = k.item_code AND i.version = k.item_version
+CROSS JOIN LATERAL jsonb_array_elements(coalesce(i.definition -> 'steps', '[]')) WITH ORDINALITY AS st(s, o)
+WHERE k.accepted_by = 'bench-gen' AND k.accepted_on IN (SELECT day FROM gen_days);
+
+INSERT INTO core.task (case_id, case_no, item_code, step, step_group, days, step_name_zh, step_name_en, dept_code,
+		       status, claimed_by, claimed_at, claim_expires_at, created_at, started_at, sign_due_at,
+		       sign_yellow_at, signed_at, due_at, yellow_at, paused_at, returned_note, decided_at, decided_by,
+		       decision, reason, on_time)
+SELECT g.case_id, g.case_no, g.item_code, g.step, g.grp, g.days, g.name_zh, g.name_en, g.dept,
+       x.status,
+       CASE WHEN x.status = 'claimed' THEN 'bench-gen' END,
+       CASE WHEN x.status = 'claimed' THEN now() - interval '1 hour' END,
+       CASE WHEN x.status = 'claimed' THEN now() + interval '1 hour' END,
+       g.accepted_at, g.accepted_at, g.accepted_at + interval '2 hours', g.accepted_at + interval '96 minutes',
+       CASE WHEN g.done OR x.status <> 'open' THEN g.accepted_at + make_interval(mins => (g.u * 150)::int) END,
+       g.accepted_at + make_interval(days => g.days), g.accepted_at + make_interval(days => g.days) * 0.8,
+       CASE WHEN x.status = 'returned' THEN g.accepted_at + interval '1 day' END,
+       CASE WHEN x.status = 'returned' THEN '请补正材料' END,
+       x.decided_at, CASE WHEN g.done THEN 'bench-gen' END,
+       CASE WHEN g.done THEN CASE WHEN g.v < 0.01 THEN 'reject' ELSE 'approve' END END,
+       CASE WHEN g.done AND g.v < 0.01 THEN '不符合条件' END,
+       CASE WHEN g.done THEN x.decided_at <= g.accepted_at + make_interval(days => g.days) END
+FROM gen_task g
+CROSS JOIN LATERAL (SELECT
+	CASE WHEN g.done THEN CASE WHEN g.v < 0.01 THEN 'rejected' ELSE 'approved' END
+	     WHEN g.u < 0.30 THEN 'claimed' WHEN g.u < 0.35 THEN 'returned' ELSE 'open' END AS status,
+	CASE WHEN g.done THEN g.accepted_at + make_interval(days => g.days) * (CASE WHEN g.u < 0.9 THEN 0.2 + g.v * 0.75
+									ELSE 1.05 + g.v END) END AS decided_at) x;
+
+INSERT INTO core.task_ready (task_id, dept_code, due_at)
+SELECT t.id, t.dept_code, t.due_at FROM core.task t
+WHERE t.status = 'open' AND t.case_id IN (SELECT case_id FROM gen_task WHERE NOT done);
+
+INSERT INTO core.case_dept (case_id, dept_code)
+SELECT DISTINCT g.case_id, g.dept FROM gen_task g ON CONFLICT DO NOTHING;
+
+INSERT INTO core.case_event (case_id, at, dept_code, actor, kind, task_id, note)
+SELECT t.case_id, t.started_at + interval '1 day', t.dept_code, 'bench-gen', 'returned', t.id, '请补正材料'
+FROM core.task t JOIN gen_task g ON g.case_id = t.case_id AND g.step = t.step
+WHERE t.status = 'returned' OR (g.done AND g.u >= 0.45 AND g.u < 0.50);
+
+UPDATE core.case c
+SET status = CASE WHEN d.rejected THEN 'rejected' ELSE 'complete' END,
+    completed_at = d.last, completed_on = (d.last AT TIME ZONE core.hall_tz())::date
+FROM (SELECT t.case_id, max(t.decided_at) AS last, bool_or(t.status = 'rejected') AS rejected
+      FROM core.task t WHERE t.case_id IN (SELECT case_id FROM gen_task WHERE done)
+      GROUP BY t.case_id) d
+WHERE c.id = d.case_id;
+\endif
 COMMIT;
 
 SELECT core.dash_rollup_before(core.today()) AS days_rolled_up;
 ANALYZE core.ticket;
 ANALYZE core.case;
 ANALYZE core.rating;
+\if :has_tasks
+ANALYZE core.task;
+ANALYZE core.case_event;
+\endif

@@ -20,6 +20,14 @@ to=2025-06-13
 
 cleanup() {
 	su_psql >/dev/null <<'SQL'
+SELECT to_regclass('core.task') IS NOT NULL AS has_tasks \gset
+\if :has_tasks
+DELETE FROM core.task_ready WHERE task_id IN (SELECT t.id FROM core.task t JOIN core.case c ON c.id = t.case_id
+					     WHERE c.accepted_by = 'bench-gen');
+DELETE FROM core.task WHERE case_id IN (SELECT id FROM core.case WHERE accepted_by = 'bench-gen');
+DELETE FROM core.case_dept WHERE case_id IN (SELECT id FROM core.case WHERE accepted_by = 'bench-gen');
+DELETE FROM core.case_event WHERE case_id IN (SELECT id FROM core.case WHERE accepted_by = 'bench-gen');
+\endif
 DELETE FROM core.rating_followup WHERE rating_id IN (SELECT id FROM core.rating WHERE rated_by = 'bench-gen');
 DELETE FROM core.rating WHERE rated_by = 'bench-gen';
 DELETE FROM core.ticket WHERE issued_by = 'bench-gen';
@@ -74,6 +82,27 @@ is "$(csv followups.closed ratings '')" \
    "$(su_psql -c "SELECT count(*) FROM core.rating_followup f JOIN core.rating r ON r.id = f.rating_id
 		  WHERE r.rated_by = 'bench-gen' AND r.rated_at::date BETWEEN '$from' AND '$to' AND f.rectified_at IS NOT NULL")" \
 	'bad ratings whose follow-up is closed'
+
+# With routing: on-time completion per department and item, returns for
+# correction, cases completed by the promised date.
+if [ "$(su_psql -c "SELECT to_regclass('core.task') IS NOT NULL")" = t ]; then
+	t0="'$from'::timestamp AT TIME ZONE 'Asia/Shanghai'"
+	t1="('$to'::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'"
+	pair=$(su_psql -c "SELECT dept_code || '/' || item_code FROM core.task WHERE decided_at >= $t0 AND decided_at < $t1
+			   AND decision IN ('approve', 'reject') GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+	is "$(csv decided on_time "$pair")/$(csv on_time on_time "$pair")" \
+	   "$(su_psql -c "SELECT count(*) || '/' || count(*) FILTER (WHERE on_time) FROM core.task
+			  WHERE decided_at >= $t0 AND decided_at < $t1 AND decision IN ('approve', 'reject')
+			    AND dept_code || '/' || item_code = '$pair'")" "tasks of $pair decided, and on time"
+	dept=$(su_psql -c "SELECT dept_code FROM core.case_event WHERE kind = 'returned' AND at >= $t0 AND at < $t1
+			   GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+	is "$(csv returned returns "$dept")" \
+	   "$(su_psql -c "SELECT count(*) FROM core.case_event WHERE kind = 'returned' AND at >= $t0 AND at < $t1
+			  AND dept_code = '$dept'")" "returns for correction of $dept"
+	is "$(csv completed cases_completed '')/$(csv by_promised_date cases_completed '')" \
+	   "$(su_psql -c "SELECT count(*) || '/' || count(*) FILTER (WHERE completed_on <= promised_date) FROM core.case
+			  WHERE completed_on BETWEEN '$from' AND '$to'")" 'cases completed, and by the promised date'
+fi
 
 # JSON and text carry the same figures.
 as super1 --json report range --from $from --to $to >"$d/r.json"
