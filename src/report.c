@@ -319,6 +319,59 @@ static void write_green(FILE *f, const json_t *g)
 		num(o, "open"));
 }
 
+/* With routing: on-time completion per department and item, returns for
+ * correction per department, cases completed by the promised date. */
+static void write_tasks(FILE *f, const json_t *on_time, const json_t *returns, const json_t *done)
+{
+	char p[32], label[200];
+	size_t i;
+	json_t *t;
+
+	fprintf(f, "\n%s\n", _("On-time completion (tasks decided in the period)"));
+	if (json_array_size(on_time)) {
+		fputs("  ", f);
+		cell(f, _("Department / item"), 30);
+		cell(f, _("Decided"), 8);
+		cell(f, _("On time"), 8);
+		cell(f, _("Rate"), 7);
+		fputc('\n', f);
+	} else {
+		fprintf(f, "  %s\n", _("No task was decided in the period."));
+	}
+	json_array_foreach(on_time, i, t) {
+		snprintf(label, sizeof(label), "%s / %s", json_string_value(json_object_get(t, "dept_code")),
+			 json_string_value(json_object_get(t, "item")));
+		fputs("  ", f);
+		cell(f, label, 30);
+		cell_num(f, num(t, "decided"), 8);
+		cell_num(f, num(t, "on_time"), 8);
+		snprintf(label, sizeof(label), "%7s", percent(num(t, "on_time"), num(t, "decided"), p, sizeof(p)));
+		cell(f, label, 7);
+		fputc('\n', f);
+	}
+	fprintf(f, _("  Cases completed: %lld, by the promised date: %lld (%s)\n"), num(done, "completed"),
+		num(done, "by_promised_date"), percent(num(done, "by_promised_date"), num(done, "completed"), p, sizeof(p)));
+	fprintf(f, "  %s", _("Returns for correction:"));
+	json_array_foreach(returns, i, t)
+		fprintf(f, " %s %lld", json_string_value(json_object_get(t, "dept_code")), num(t, "returned"));
+	fputs(json_array_size(returns) ? "\n" : " 0\n", f);
+}
+
+/* With sync: delivered and failed per target. */
+static void write_sync(FILE *f, const json_t *a)
+{
+	size_t i;
+	json_t *t;
+
+	fprintf(f, "\n%s\n", _("Sync to department systems"));
+	json_array_foreach(a, i, t)
+		fprintf(f, _("  %s: delivered %lld, failed and parked %lld, failing now %lld\n"),
+			json_string_value(json_object_get(t, "target")), num(t, "delivered"), num(t, "failed"),
+			num(t, "pending_failing"));
+	if (!json_array_size(a))
+		fprintf(f, "  %s\n", _("No sync target is configured."));
+}
+
 /* Sections the text form does not know (added later): one line a figure. */
 static void write_other(FILE *f, const char *section, const json_t *v)
 {
@@ -337,10 +390,16 @@ static void write_text(FILE *f, const json_t *r)
 	write_cases(f, json_object_get(r, "cases"), json_object_get(r, "items"));
 	write_ratings(f, json_object_get(r, "ratings"));
 	write_green(f, json_object_get(r, "green"));
+	if (json_object_get(r, "on_time"))
+		write_tasks(f, json_object_get(r, "on_time"), json_object_get(r, "returns"),
+			    json_object_get(r, "cases_completed"));
+	if (json_object_get(r, "sync"))
+		write_sync(f, json_object_get(r, "sync"));
 	fprintf(f, "\n%s %lld\n", _("Cases escalated by a supervisor:"), num(r, "escalations"));
 	json_object_foreach((json_t *)r, k, v) {
 		static const char *const known[] = { "from", "to", "tickets", "cases", "items", "ratings",
-						     "green", "escalations" };
+						     "green", "escalations", "on_time", "returns",
+						     "cases_completed", "sync" };
 		bool seen = false;
 
 		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
