@@ -166,11 +166,13 @@ static int draw_queues(WINDOW *w, struct dash_state *s, int y, int x, int cols, 
 	right_num(w, y + r, x + nc + 21, 6, _("Done"));
 	r++;
 	wattrset(w, A_NORMAL);
+	/* Those not drawn (a short screen) too: the tick compares them all. */
+	for (size_t i = 0; i < s->d.ncat; i++)
+		s->shown_wait[i] = aged_minutes(s, &s->d.cat[i]);
 	for (size_t i = 0; i < s->d.ncat && r < rows; i++, r++) {
 		const struct cd_dash_category *c = &s->d.cat[i];
-		int aged = aged_minutes(s, c);
+		int aged = s->shown_wait[i];
 
-		s->shown_wait[i] = aged;
 		row_attr(w, s, P_QUEUES, i, y + r, x, cols);
 		snprintf(label, sizeof(label), "%s %s", c->code, c->name);
 		draw_text(w, y + r, x, nc, label);

@@ -163,4 +163,22 @@ check "Esc goes back to the dashboard" wait_for "Waits today"
 keys F10
 is "$(wait_exit 5)" 0 "F10 quits"
 
+# [dashboard] conninfo: the figures read through a second connection (a
+# replica in production; here the same server, prefer-standby falling back
+# to it), the notifications still on the session's.
+conninfo=$(sed -n 's/^conninfo = //p' "$config" | head -1)
+{ cat "$config"; printf '\n[dashboard]\nconninfo = %s target_session_attrs=prefer-standby\n' "$conninfo"; } >"$tmpd/replica.ini"
+config="$tmpd/replica.ini"
+start dash3
+login_super
+keys Enter
+check "the dashboard reading a replica" wait_for "Waits today"
+is "$(su_psql -c "SELECT count(*) > 0 FROM pg_stat_activity WHERE application_name = 'counterdesk-dashboard' AND usename = 'super1'")" t \
+	'it reads through its own connection (application_name counterdesk-dashboard)'
+waiting=$(su_psql -c "SELECT count(*) FROM core.ticket_ready WHERE category = 'C'")
+as kiosk1 ticket issue --category C >/dev/null
+check "a change still shows without a key" wait_match "^ C .* $((waiting + 1)) +0m " 3
+keys F10
+is "$(wait_exit 5)" 0 "F10 quits"
+
 done_testing
