@@ -5,9 +5,14 @@
 
 #include "chart.h"
 
-static bool utf8(void)
+bool chart_utf8(void)
 {
 	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+static bool utf8(void)
+{
+	return chart_utf8();
 }
 
 static void put(WINDOW *w, int y, int x, wchar_t c, char fallback)

@@ -4,8 +4,12 @@
 #ifndef CD_CHART_H
 #define CD_CHART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <curses.h>
+
+/* Whether the terminal's characters are UTF-8 (block elements, arrows). */
+bool chart_utf8(void);
 
 /* A horizontal bar for value on a scale of max over cols columns at
  * (y, x); the rest of the columns are blanks. */

@@ -403,9 +403,9 @@ static void draw_forecast(WINDOW *w, struct dash_state *s, int y, int x, int col
 	char line[512];
 	size_t len;
 
-	len = (size_t)snprintf(line, sizeof(line), _("Forecast arrivals→windows (≤%d min):"), s->d.target_minutes);
+	len = (size_t)snprintf(line, sizeof(line), _("Forecast arrivals->windows (waits <= %d min):"), s->d.target_minutes);
 	for (size_t i = 0; i < s->d.nforecast && len < sizeof(line); i++)
-		len += (size_t)snprintf(line + len, sizeof(line) - len, " %dh %.0f→%d",
+		len += (size_t)snprintf(line + len, sizeof(line) - len, chart_utf8() ? " %dh %.0f\xe2\x86\x92%d" : " %dh %.0f->%d",
 					s->d.forecast[i].hour, s->d.forecast[i].arrivals, s->d.forecast[i].windows);
 	if (!s->d.history_days && len < sizeof(line))
 		snprintf(line + len, sizeof(line) - len, "%s", _(" (no history yet)"));
@@ -487,7 +487,7 @@ static void dash_draw(struct tui *t, void *st, WINDOW *w)
 	}
 	wattrset(w, draw_attr(ROLE_DIM));
 	draw_text(w, H - 1, 1, W - 2,
-		  _("Tab panel · ↑↓ row · Enter the list behind it · o temporary window · e escalate"));
+		  _("Tab: panel  Up/Down: row  Enter: the list behind  o: temporary window  e: escalate"));
 	wattrset(w, A_NORMAL);
 	if (s->form != F_NONE)
 		draw_form(t, s, w);
