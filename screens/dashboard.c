@@ -274,9 +274,9 @@ static int draw_depts(WINDOW *w, struct dash_state *s, int y, int x, int cols, i
 	char buf[32], label[160];
 	int r = 0;
 
-	heading(w, y + r, x, cols - 28, _("Departments"), s->panel == P_DEPTS);
+	heading(w, y + r, x, cols - 28, _("Tasks by department"), s->panel == P_DEPTS);
 	wattrset(w, draw_attr(ROLE_DIM));
-	right_num(w, y + r, x + cols - 28, 7, _("Open"));
+	right_num(w, y + r, x + cols - 28, 7, _("Pending"));
 	right_num(w, y + r, x + cols - 21, 7, _("Yellow"));
 	right_num(w, y + r, x + cols - 14, 7, _("Red"));
 	right_num(w, y + r, x + cols - 7, 7, _("Late"));
