@@ -27,7 +27,7 @@ LIBS     := $(PKG_LIBS) -liniparser
 
 SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-CORE_SRC    := $(filter-out src/main.c,$(wildcard src/*.c))
+CORE_SRC    := $(filter-out src/main.c src/sync_main.c,$(wildcard src/*.c))
 SCREENS_SRC := $(wildcard screens/*.c)
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 
@@ -44,7 +44,7 @@ MAN      := $(wildcard man/*.[1-8])
 .PHONY: all deps demo demo-stop demo-reset check unit-tests asan-tests install uninstall \
         bench clean lint-man valgrind
 
-all: $(BUILD)/counterdesk $(MO)
+all: $(BUILD)/counterdesk $(BUILD)/counterdesk-sync $(MO)
 
 deps:
 	@scripts/deps.sh
@@ -75,6 +75,11 @@ $(BUILD)/libscreens.a: $(SCREENS_OBJ)
 $(BUILD)/counterdesk: $(BUILD)/obj/src/main.o $(BUILD)/libscreens.a $(BUILD)/libcore.a
 	@echo "LD $@"
 	@$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL) $< -Wl,--start-group $(BUILD)/libscreens.a $(BUILD)/libcore.a -Wl,--end-group $(LIBS) -o $@
+
+# The delivery daemon: the core without the screens.
+$(BUILD)/counterdesk-sync: $(BUILD)/obj/src/sync_main.o $(BUILD)/libcore.a
+	@echo "LD $@"
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL) $< $(BUILD)/libcore.a $(LIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcore.a
 	@mkdir -p $(dir $@)
@@ -130,6 +135,10 @@ install: all
 		$(DESTDIR)$(DATADIR)/doc/counterdesk $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/counterdesk $(DESTDIR)$(BINDIR)/counterdesk
+	install -m 755 $(BUILD)/counterdesk-sync $(DESTDIR)$(BINDIR)/counterdesk-sync
+	install -d $(DESTDIR)$(DATADIR)/doc/counterdesk/targets.d
+	install -m 644 config/targets.d/*.ini $(DESTDIR)$(DATADIR)/doc/counterdesk/targets.d/
+	install -m 644 contrib/counterdesk-sync.service $(DESTDIR)$(DATADIR)/doc/counterdesk/
 	cp -R sql/. $(DESTDIR)$(DATADIR)/counterdesk/sql/
 	cp -R forms/. $(DESTDIR)$(DATADIR)/counterdesk/forms/
 	cp -R config/holidays/. $(DESTDIR)$(DATADIR)/counterdesk/holidays/
@@ -140,7 +149,7 @@ install: all
 		install -D -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$l; done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/counterdesk
+	rm -f $(DESTDIR)$(BINDIR)/counterdesk $(DESTDIR)$(BINDIR)/counterdesk-sync
 	rm -rf $(DESTDIR)$(DATADIR)/counterdesk $(DESTDIR)$(DATADIR)/doc/counterdesk
 	rm -f $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/counterdesk.mo
 	for m in $(MAN); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done

@@ -53,8 +53,25 @@
 	ACTION(PRINT, 'p', N_("Print"), N_("Print the receipt or the one-time notice again")) \
 	ACTION(VERIFY, 'v', N_("Verify"), N_("Verify every verifiable material of the case against shared data")) \
 	ACTION(RESOLVE, 'h', N_("By hand"), N_("Record that the original document was checked by hand (after a mismatch or a not-found), with a reason")) \
-	ACTION(TEMP_WINDOW, 'o', N_("Window"), N_("Open a temporary window or change the categories a window serves, with a reason; on a temporary window, close it again (supervisors)")) \
-	ACTION(ESCALATE, 'e', N_("Escalate"), N_("Escalate a case (督办) with a reason (supervisors)"))
+	ACTION(TAKE_NEXT, 'w', N_("Take next"), N_("Claim the most urgent unclaimed task of the department and open it")) \
+	ACTION(CLAIM, 'k', N_("Claim"), N_("Claim this task: nobody else can decide it while you hold it")) \
+	ACTION(APPROVE, 'o', N_("Approve"), N_("Approve the task, with a reason if you wish")) \
+	ACTION(RETURN_CORR, 'b', N_("Correction"), N_("Return the task for correction (补正), saying what the applicant must bring; its clock stops")) \
+	ACTION(REJECT, 'r', N_("Reject"), N_("Reject the task with a reason, printed on the decision notice; the case is rejected")) \
+	ACTION(MOVE_DEPT, 'd', N_("To department"), N_("Transfer the task to another department, with a reason")) \
+	ACTION(NOTE, 'm', N_("Note"), N_("Add a note to the task's timeline (keeps the claim)")) \
+	ACTION(RELEASE, 'l', N_("Release"), N_("Release the task back to the department's queue")) \
+	ACTION(REASSIGN, 'u', N_("Reassign"), N_("Supervisors: reassign the task to another reviewer or department, with a reason")) \
+	ACTION(FILTER_STATUS, 'S', N_("Status"), N_("Show the tasks of the next status only (all, unclaimed, claimed, returned)")) \
+	ACTION(FILTER_ITEM, 'I', N_("Item"), N_("Show the tasks of one service item only, chosen from a list (or all items again)")) \
+	ACTION(FILTER_OVERDUE, 'O', N_("Overdue"), N_("Show only the overdue (red) tasks, or all again")) \
+	ACTION(FILTER_MINE, 'M', N_("Mine"), N_("Show only the tasks you hold, or all again")) \
+	ACTION(CORRECTED, 'f', N_("Corrected"), N_("Record that the applicant brought what a returned task asked for: its clock runs again")) \
+	ACTION(HANDOVER, 'e', N_("Hand over"), N_("Hand the result of a complete or rejected case to the applicant")) \
+	ACTION(RETRY, 'R', N_("Retry"), N_("Deliver the selected dead or failing event again")) \
+	ACTION(RETRY_ALL, 'T', N_("Retry all"), N_("Deliver every dead and failing event of the selected event's target again")) \
+	ACTION(TEMP_WINDOW, 'W', N_("Window"), N_("Open a temporary window or change the categories a window serves, with a reason; on a temporary window, close it again (supervisors)")) \
+	ACTION(ESCALATE, 'E', N_("Escalate"), N_("Escalate a case (督办) with a reason (supervisors)"))
 
 enum action {
 	ACT_NONE = 0,

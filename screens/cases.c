@@ -18,8 +18,10 @@
 #include "mask.h"
 #include "picker.h"
 #include "receipt.h"
+#include "review_ui.h"
 #include "screen.h"
 #include "session.h"
+#include "sync.h"
 #include "util.h"
 #include "verify.h"
 
@@ -32,6 +34,8 @@ enum cases_mode {
 	MODE_ASK,   /* record it? */
 	MODE_RPICK, /* which result was checked by hand */
 	MODE_REASON,/* why: the reason for checking by hand */
+	MODE_CORR,  /* the correction came back? */
+	MODE_HAND,  /* hand the result over? */
 };
 
 struct dline {
@@ -68,6 +72,11 @@ struct cases_state {
 	size_t *rpick_res;    /* picker row -> result */
 	size_t rres;          /* the result being resolved */
 	struct field reason;
+
+	struct rlines route;  /* the case's steps and timeline (review_ui.h) */
+	/* Where the case's data went (one line per department system). */
+	struct cd_case_delivery *dl;
+	size_t ndl;
 };
 
 static struct cd_db *db_of(struct tui *t)
@@ -88,7 +97,7 @@ static const char *status_label(const char *status)
 		return _("Accepted");
 	if (!strcmp(status, "accepted_on_commitment"))
 		return _("On commitment");
-	return status;
+	return cd_case_status_label(status);
 }
 
 static const char *material_status(const char *status)
@@ -362,6 +371,43 @@ static void verify_clear(struct cases_state *s)
 	s->have_vr = false;
 }
 
+static void add_delivery_lines(struct cases_state *s)
+{
+	char row[1024], what[512], when[32];
+
+	if (!s->ndl)
+		return;
+	add_line(s, ROLE_NORMAL, 0, "");
+	add_line(s, ROLE_HEADING, 2, _("Department systems"));
+	for (size_t i = 0; i < s->ndl; i++) {
+		const struct cd_case_delivery *d = &s->dl[i];
+		enum draw_role role = ROLE_NORMAL;
+		struct tm lt;
+
+		if (d->dead) {
+			snprintf(what, sizeof(what), _("not delivered, parked: %s"), d->last_error);
+			role = ROLE_ERROR;
+		} else if (d->delivered == d->events) {
+			localtime_r(&d->last_delivered_at, &lt);
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &lt);
+			snprintf(what, sizeof(what), _("delivered %s"), d->last_delivered_at ? when : "");
+		} else if (d->last_error[0]) {
+			snprintf(what, sizeof(what), _("waiting, failing: %s"), d->last_error);
+			role = ROLE_ERROR;
+		} else {
+			snprintf(what, sizeof(what), "%s", _("waiting to be delivered"));
+		}
+		snprintf(row, sizeof(row), "%s (%s)", d->target, d->departments);
+		row[sizeof(row) - 1] = '\0';
+		{
+			char line[1536] = "";
+			picker_col(line, sizeof(line), row, 30);
+			picker_col(line, sizeof(line), what, 200);
+			add_line(s, role, 4, line);
+		}
+	}
+}
+
 static void build_lines(struct cases_state *s)
 {
 	const struct cd_case *c = &s->one;
@@ -399,6 +445,9 @@ static void build_lines(struct cases_state *s)
 		add_pair(s, _("Materials due by"), c->commitment_due);
 	snprintf(buf, sizeof(buf), "%d", c->visits);
 	add_pair(s, _("Visits"), buf);
+	/* Where the case is comes first: it is what the applicant asks. */
+	for (size_t i = 0; i < s->route.n; i++)
+		add_line(s, s->route.v[i].role, s->route.v[i].indent, s->route.v[i].text);
 
 	add_line(s, ROLE_NORMAL, 0, "");
 	add_line(s, ROLE_HEADING, 2, _("The form"));
@@ -442,7 +491,29 @@ static void build_lines(struct cases_state *s)
 		picker_col(row, sizeof(row), m->is_key ? _("key") : "", 8);
 		add_line(s, m->status && !strcmp(m->status, "missing") ? ROLE_ERROR : ROLE_NORMAL, 4, row);
 	}
+	add_delivery_lines(s);
 	add_verify_lines(s);
+}
+
+/* The steps with their lights and the timeline: two statements when the
+ * case is opened. Before routing exists for a case both are empty. */
+static void load_route(struct tui *t, struct cases_state *s)
+{
+	struct cd_task *tasks = NULL;
+	struct cd_case_event *ev = NULL;
+	size_t nt = 0, ne = 0;
+	struct cd_error err;
+	char text[768];
+
+	rlines_free(&s->route);
+	cd_error_clear(&err);
+	if (cd_case_tasks(db_of(t), s->one.case_no, &tasks, &nt, &err) < 0 ||
+	    cd_case_timeline(db_of(t), s->one.case_no, &ev, &ne, &err) < 0)
+		tui_message(t, MSG_ERROR, _("The steps and timeline could not be read: %s"),
+			    cd_error_text(&err, text, sizeof(text)));
+	route_lines(&s->route, tasks, nt, ev, ne, COLS);
+	free(tasks);
+	free(ev);
 }
 
 static bool load_one(struct tui *t, struct cases_state *s, const char *case_no)
@@ -468,6 +539,12 @@ static bool load_one(struct tui *t, struct cases_state *s, const char *case_no)
 		s->have_vr = s->vr.n > 0;
 	if (!s->have_vr)
 		verify_clear(s);
+	load_route(t, s);
+	free(s->dl);
+	s->dl = NULL;
+	s->ndl = 0;
+	if (cd_case_deliveries(db_of(t), c.case_no, &s->dl, &s->ndl, &err) < 0)
+		s->ndl = 0; /* an older database without the outbox: nothing to show */
 	if (!s->item || strcmp(s->item->code, c.item) || s->item->version != c.item_version) {
 		cd_item_free(&s->item);
 		/* Without the definition the fields show by key: still readable. */
@@ -556,6 +633,76 @@ static void record_supplement(struct tui *t, struct cases_state *s)
 		    ngettext("Recorded: visit %d; %d material still missing.",
 			     "Recorded: visit %d; %d materials still missing.", res.outstanding),
 		    res.visits, res.outstanding);
+}
+
+/* ---- routing: the correction came back, the result handed over ---- */
+
+static bool case_is(const struct cases_state *s, const char *status)
+{
+	return s->one.status && !strcmp(s->one.status, status);
+}
+
+static void start_corrected(struct tui *t, struct cases_state *s)
+{
+	if (!case_is(s, "in_correction"))
+		tui_message(t, MSG_INFO, "%s", _("No step of this case waits for a correction."));
+	else
+		s->mode = MODE_CORR;
+}
+
+static void record_corrected(struct tui *t, struct cases_state *s)
+{
+	struct cd_error err;
+	char text[768], *no = xstrdup(s->one.case_no);
+	int resumed = 0, visits = 0;
+
+	s->mode = MODE_ONE;
+	cd_error_clear(&err);
+	if (cd_case_correction_received(db_of(t), no, NULL, &resumed, &visits, &err) < 0) {
+		tui_message(t, MSG_ERROR, _("Not recorded: %s"), cd_error_text(&err, text, sizeof(text)));
+		free(no);
+		return;
+	}
+	s->stale = true;
+	load_one(t, s, no);
+	free(no);
+	tui_message(t, MSG_OK, ngettext("Recorded: visit %d; %d step runs again.",
+					"Recorded: visit %d; %d steps run again.", resumed),
+		    visits, resumed);
+}
+
+static void start_handover(struct tui *t, struct cases_state *s)
+{
+	if (case_is(s, "handed_over"))
+		tui_message(t, MSG_INFO, "%s", _("The result of this case was handed over already."));
+	else if (!case_is(s, "complete") && !case_is(s, "rejected"))
+		tui_message(t, MSG_INFO, "%s", _("The case is not finished yet: its result cannot be handed over."));
+	else
+		s->mode = MODE_HAND;
+}
+
+static void record_handover(struct tui *t, struct cases_state *s)
+{
+	struct cd_handover h;
+	struct cd_error err;
+	char text[768], *no = xstrdup(s->one.case_no);
+
+	s->mode = MODE_ONE;
+	cd_error_clear(&err);
+	if (cd_case_handover(db_of(t), no, &h, &err) < 0) {
+		tui_message(t, MSG_ERROR, _("Not handed over: %s"), cd_error_text(&err, text, sizeof(text)));
+		free(no);
+		return;
+	}
+	s->stale = true;
+	load_one(t, s, no);
+	free(no);
+	if (h.on_time)
+		tui_message(t, MSG_OK, _("Handed over: completed %s, promised %s, on time."), h.completed_on,
+			    h.promised_date);
+	else
+		tui_message(t, MSG_ERROR, _("Handed over: completed %s, promised %s, late."), h.completed_on,
+			    h.promised_date);
 }
 
 /* A list of materials to choose one from, in a box in the middle. */
@@ -804,11 +951,13 @@ static void cases_leave(struct tui *t, void *st)
 	free(s->rpick_res);
 	field_free(&s->reason);
 	verify_clear(s);
+	rlines_free(&s->route);
 	cd_cases_free(&s->v, s->n);
 	if (s->have_one)
 		cd_case_clear(&s->one);
 	cd_item_free(&s->item);
 	lines_free(s);
+	free(s->dl);
 }
 
 static void cases_draw(struct tui *t, void *st, WINDOW *w)
@@ -842,6 +991,18 @@ static void cases_draw(struct tui *t, void *st, WINDOW *w)
 	case MODE_REASON:
 		draw_one(t, s, w);
 		draw_reason(t, s, w);
+		break;
+	case MODE_CORR:
+		draw_one(t, s, w);
+		snprintf(q, sizeof(q), _("Record that the applicant brought what was asked for case %s? The returned steps run again; this is visit %d."),
+			 s->one.case_no, s->one.visits + 1);
+		ask_draw(w, _("Correction received"), q, _("y: record it     n or Esc: cancel"));
+		break;
+	case MODE_HAND:
+		draw_one(t, s, w);
+		snprintf(q, sizeof(q), _("Hand the result of case %s (%s) over to the applicant now?"),
+			 s->one.case_no, status_label(s->one.status));
+		ask_draw(w, _("Hand over"), q, _("y: record it     n or Esc: cancel"));
 		break;
 	}
 }
@@ -905,8 +1066,36 @@ static enum screen_result cases_key(struct tui *t, void *st, enum action a, cons
 		case ACT_RESOLVE:
 			start_resolve(t, s);
 			return SCR_DONE;
+		case ACT_CORRECTED:
+			start_corrected(t, s);
+			return SCR_DONE;
+		case ACT_HANDOVER:
+			start_handover(t, s);
+			return SCR_DONE;
 		default:
 			return SCR_PASS;
+		}
+	case MODE_CORR:
+	case MODE_HAND:
+		switch (a) {
+		case ACT_YES:
+			if (s->mode == MODE_CORR)
+				record_corrected(t, s);
+			else
+				record_handover(t, s);
+			return SCR_DONE;
+		case ACT_NO:
+		case ACT_BACK:
+		case ACT_SUBMIT:
+			s->mode = MODE_ONE;
+			return SCR_DONE;
+		case ACT_HELP:
+		case ACT_QUIT:
+		case ACT_LOCK:
+		case ACT_REDRAW:
+			return SCR_PASS;
+		default:
+			return SCR_DONE;
 		}
 	case MODE_RPICK:
 		switch (a) {
@@ -996,7 +1185,7 @@ static bool cases_text_focus(const void *st)
 
 static const enum action cases_keys[] = {
 	ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_SUBMIT, ACT_SUPPLEMENT, ACT_PRINT,
-	ACT_VERIFY, ACT_RESOLVE, ACT_BACK, ACT_NONE,
+	ACT_VERIFY, ACT_RESOLVE, ACT_CORRECTED, ACT_HANDOVER, ACT_BACK, ACT_NONE,
 };
 
 static const struct hint cases_hints[] = {

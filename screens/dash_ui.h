@@ -9,15 +9,12 @@ enum dash_list_kind {
 	DL_WAITING, /* tickets waiting (of one category, or all) */
 	DL_TODAY,   /* today's tickets (of one window, or all) */
 	DL_GREEN,   /* home visits of the green channel still open */
-	DL_TASKS,   /* red and late tasks (of one department, or all) */
-	DL_SYNC,    /* sync targets with their last error */
 };
 
 struct dash_list_arg {
 	enum dash_list_kind kind;
 	char category[4]; /* "" = all */
 	int window;       /* 0 = all */
-	char dept[17];    /* "" = all */
 };
 
 extern const struct screen_ops dash_list_screen; /* arg: const struct dash_list_arg * */

@@ -4,7 +4,8 @@
  * distribution of waiting times — one screen, 80x24 and up.
  *
  * Cheap on a slow link: the snapshot is read in one call (api.dashboard)
- * only after a notification (the hall's, escalations included), at most
+ * only after a notification (the hall's, escalations included; tasks;
+ * sync), at most
  * every READ_EVERY seconds, and the body is marked for redrawing only
  * when a figure differs from the one on screen — the snapshot compared
  * whole, and the waits that grow by themselves compared in the minutes
@@ -31,7 +32,10 @@
 #include "hall_ui.h"
 #include "i18n.h"
 #include "screen.h"
+#include "notify.h"
+#include "review_ui.h"
 #include "session.h"
+#include "sync.h"
 #include "util.h"
 
 #define READ_EVERY 0.25 /* seconds between two reads when notifications pour in */
@@ -43,6 +47,10 @@ enum form_kind { F_NONE, F_ESCALATE, F_OPEN_WINDOW, F_CLOSE_WINDOW };
 
 struct dash_state {
 	struct hall_watch watch;
+	struct task_watch tasks;           /* routing: counterdesk_task */
+	const struct cd_session *sync_ses; /* the session that LISTENs for sync, with ... */
+	unsigned sync_reconnects;          /* ... tui_reconnects() when it did */
+	unsigned long sync_seen;
 	struct cd_dashboard d;
 	bool have;
 	time_t read_wall;        /* when the snapshot was taken (the waits grow from it) */
@@ -60,6 +68,38 @@ struct dash_state {
 };
 
 /* ---- reading ---- */
+
+/* Sync's notifications (backlog and deliveries), counted by the handler
+ * and compared by the tick. */
+static unsigned long sync_heard;
+
+static void on_sync(const char *channel, const char *payload, void *arg)
+{
+	(void)payload;
+	(void)arg;
+	if (!strcmp(channel, CD_SYNC_CHANNEL) || !strcmp(channel, CD_SYNC_STATUS_CHANNEL))
+		sync_heard++;
+}
+
+/* LISTENs for sync on this connection once, and again after a reconnect. */
+static void sync_listen(struct tui *t, struct dash_state *s)
+{
+	struct cd_session *ses = tui_session(t);
+	struct cd_error err;
+
+	if (!ses || tui_conn(t) != CONN_OK)
+		return;
+	if (s->sync_ses == ses && s->sync_reconnects == tui_reconnects(t))
+		return;
+	notify_subscribe(ses, CD_SYNC_CHANNEL, on_sync, NULL);
+	notify_subscribe(ses, CD_SYNC_STATUS_CHANNEL, on_sync, NULL);
+	s->sync_ses = ses;
+	s->sync_reconnects = tui_reconnects(t);
+	cd_error_clear(&err);
+	if (cd_sync_listen(ses->db, &err) < 0)
+		hall_fail(t, _("Deliveries cannot be followed"), &err);
+	sync_heard++; /* what happened before the LISTEN was not heard */
+}
 
 static struct cd_db *read_db(struct tui *t, struct dash_state *s)
 {
@@ -274,9 +314,9 @@ static int draw_depts(WINDOW *w, struct dash_state *s, int y, int x, int cols, i
 	char buf[32], label[160];
 	int r = 0;
 
-	heading(w, y + r, x, cols - 28, _("Tasks by department"), s->panel == P_DEPTS);
+	heading(w, y + r, x, cols - 29, _("Tasks"), s->panel == P_DEPTS);
 	wattrset(w, draw_attr(ROLE_DIM));
-	right_num(w, y + r, x + cols - 28, 7, _("Pending"));
+	right_num(w, y + r, x + cols - 29, 8, _("Pending"));
 	right_num(w, y + r, x + cols - 21, 7, _("Yellow"));
 	right_num(w, y + r, x + cols - 14, 7, _("Red"));
 	right_num(w, y + r, x + cols - 7, 7, _("Late"));
@@ -303,26 +343,39 @@ static int draw_depts(WINDOW *w, struct dash_state *s, int y, int x, int cols, i
 	return r;
 }
 
+/* Sync targets: pending (and the oldest's age), sent today, failing, parked. */
 static int draw_sync(WINDOW *w, struct dash_state *s, int y, int x, int cols, int rows)
 {
-	char buf[64], line[256];
-	int r = 0;
+	char buf[64];
+	int r = 0, nc = cols - 26; /* the numbers take 7 + 6 + 6 + 7 columns */
 
-	heading(w, y + r++, x, cols, _("Sync targets"), s->panel == P_SYNC);
+	heading(w, y + r, x, nc, _("Sync"), s->panel == P_SYNC);
+	wattrset(w, draw_attr(ROLE_DIM));
+	right_num(w, y + r, x + nc, 7, _("Queue"));
+	right_num(w, y + r, x + nc + 7, 6, _("Sent"));
+	right_num(w, y + r, x + nc + 13, 6, _("Fail"));
+	right_num(w, y + r, x + nc + 19, 7, _("Parked"));
+	r++;
+	wattrset(w, A_NORMAL);
 	for (size_t i = 0; i < s->d.nsync && r < rows; i++, r++) {
 		const struct cd_dash_target *g = &s->d.sync[i];
+		char age[32];
 
 		row_attr(w, s, P_SYNC, i, y + r, x, cols);
 		if ((g->failing || g->dead) && !(s->panel == P_SYNC && s->sel[P_SYNC] == i))
 			wattrset(w, draw_attr(ROLE_ERROR));
+		draw_text(w, y + r, x, nc, g->target);
 		if (g->backlog)
-			snprintf(line, sizeof(line), _("%s: %d pending (%s), %d sent today, %d failing, %d parked"),
-				 g->target, g->backlog, minutes(g->oldest_pending, buf, sizeof(buf)), g->delivered_today,
-				 g->failing, g->dead);
+			snprintf(buf, sizeof(buf), "%d/%s", g->backlog, minutes(g->oldest_pending, age, sizeof(age)));
 		else
-			snprintf(line, sizeof(line), _("%s: none pending, %d sent today, %d parked"), g->target,
-				 g->delivered_today, g->dead);
-		draw_text(w, y + r, x, cols, line);
+			snprintf(buf, sizeof(buf), "0");
+		right_num(w, y + r, x + nc, 7, buf);
+		snprintf(buf, sizeof(buf), "%d", g->delivered_today);
+		right_num(w, y + r, x + nc + 7, 6, buf);
+		snprintf(buf, sizeof(buf), "%d", g->failing);
+		right_num(w, y + r, x + nc + 13, 6, buf);
+		snprintf(buf, sizeof(buf), "%d", g->dead);
+		right_num(w, y + r, x + nc + 19, 7, buf);
 		wattrset(w, A_NORMAL);
 	}
 	if (!s->d.nsync && r < rows)
@@ -487,7 +540,7 @@ static void dash_draw(struct tui *t, void *st, WINDOW *w)
 	}
 	wattrset(w, draw_attr(ROLE_DIM));
 	draw_text(w, H - 1, 1, W - 2,
-		  _("Tab: panel  Up/Down: row  Enter: the list behind  o: temporary window  e: escalate"));
+		  _("Tab: panel  Up/Down: row  Enter: the list behind  W: temporary window  E: escalate"));
 	wattrset(w, A_NORMAL);
 	if (s->form != F_NONE)
 		draw_form(t, s, w);
@@ -590,13 +643,12 @@ static void drill(struct tui *t, struct dash_state *s)
 		tui_push(t, &followups_screen, NULL);
 		return;
 	case P_DEPTS:
-		arg.kind = DL_TASKS;
-		if (s->sel[P_DEPTS] < s->d.ndept)
-			snprintf(arg.dept, sizeof(arg.dept), "%s", s->d.dept[s->sel[P_DEPTS]].code);
-		break;
+		/* routing's list of late tasks, where u reassigns one */
+		tui_push(t, &review_overdue_screen, NULL);
+		return;
 	case P_SYNC:
-		arg.kind = DL_SYNC;
-		break;
+		tui_push(t, &sync_screen, NULL);
+		return;
 	default:
 		return;
 	}
@@ -657,6 +709,10 @@ static enum screen_result dash_key(struct tui *t, void *st, enum action a, const
 	case ACT_ESCALATE:
 		open_form(s, F_ESCALATE);
 		return SCR_DONE;
+	case ACT_REASSIGN:
+		/* The late tasks of every department; u on one reassigns it. */
+		tui_push(t, &review_overdue_screen, NULL);
+		return SCR_DONE;
 	case ACT_TEMP_WINDOW:
 		if (s->panel == P_WINDOWS && s->sel[P_WINDOWS] < s->d.nwin && s->d.win[s->sel[P_WINDOWS]].temporary) {
 			s->form_window = s->d.win[s->sel[P_WINDOWS]].window_no;
@@ -687,6 +743,9 @@ static void dash_enter(struct tui *t, void *st, const void *arg)
 	for (int i = 0; i < 3; i++)
 		field_init(&s->f[i], 200, 0);
 	hall_watch_start(t, &s->watch);
+	task_watch_start(t, &s->tasks);
+	sync_listen(t, s);
+	s->sync_seen = sync_heard;
 	load(t, s);
 }
 
@@ -698,6 +757,13 @@ static bool dash_tick(struct tui *t, void *st)
 
 	while (hall_watch_next(t, &s->watch, &ev))
 		s->due = true;
+	if (task_watch_changed(t, &s->tasks, NULL))
+		s->due = true;
+	sync_listen(t, s);
+	if (s->sync_seen != sync_heard) {
+		s->sync_seen = sync_heard;
+		s->due = true;
+	}
 	if (s->due && tui_now() - s->last_read >= READ_EVERY) {
 		redraw = load(t, s);
 		if (s->reader)
@@ -731,7 +797,7 @@ static bool dash_text_focus(const void *st)
 }
 
 static const enum action dash_keys[] = {
-	ACT_NEXT, ACT_UP, ACT_DOWN, ACT_SUBMIT, ACT_TEMP_WINDOW, ACT_ESCALATE, ACT_BACK, ACT_NONE,
+	ACT_NEXT, ACT_UP, ACT_DOWN, ACT_SUBMIT, ACT_TEMP_WINDOW, ACT_ESCALATE, ACT_REASSIGN, ACT_BACK, ACT_NONE,
 };
 
 static const struct hint dash_hints[] = {
@@ -746,7 +812,7 @@ const struct screen_ops dashboard_screen = {
 	.state_size = sizeof(struct dash_state),
 	.keys = dash_keys,
 	.hints = dash_hints,
-	.help_extra = N_("Figures change by themselves within a second of a change anywhere in the centre. A * after a window number marks a temporary window; o on it closes it again."),
+	.help_extra = N_("Figures change by themselves within a second of a change anywhere in the centre. A * after a window number marks a temporary window; W on it closes it again. u opens the late tasks of every department, to reassign one."),
 	.enter = dash_enter,
 	.draw = dash_draw,
 	.key = dash_key,

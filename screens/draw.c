@@ -37,6 +37,7 @@ void draw_init(void)
 	roles[ROLE_FIELD] = A_UNDERLINE;
 	roles[ROLE_HEADING] = A_BOLD;
 	roles[ROLE_KEY] = A_BOLD;
+	roles[ROLE_WARN] = A_UNDERLINE;
 
 	colour = has_colors() && !(no_colour && *no_colour) && start_color() == OK;
 	if (!colour)
@@ -49,12 +50,14 @@ void draw_init(void)
 	init_pair(4, COLOR_RED, bg);
 	init_pair(5, COLOR_GREEN, bg);
 	init_pair(6, COLOR_BLACK, COLOR_WHITE);
+	init_pair(7, COLOR_YELLOW, bg);
 	roles[ROLE_TITLE] = COLOR_PAIR(1) | A_BOLD;
 	roles[ROLE_STATUS] = COLOR_PAIR(2);
 	roles[ROLE_STATUS_BAD] = COLOR_PAIR(3) | A_BOLD;
 	roles[ROLE_ERROR] = COLOR_PAIR(4) | A_BOLD;
 	roles[ROLE_OK] = COLOR_PAIR(5) | A_BOLD;
 	roles[ROLE_FIELD] = COLOR_PAIR(6);
+	roles[ROLE_WARN] = COLOR_PAIR(7) | A_BOLD;
 }
 
 bool draw_has_colour(void)

@@ -23,6 +23,7 @@ enum draw_role {
 	ROLE_FIELD,     /* an input field */
 	ROLE_HEADING,
 	ROLE_KEY,       /* a key name in hints and help */
+	ROLE_WARN,      /* close to a deadline (yellow light) */
 	ROLE_COUNT
 };
 

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "hall_ui.h"
 #include "i18n.h"
+#include "notify.h"
 #include "session.h"
 
 #define RING 64
@@ -67,7 +68,7 @@ static bool ensure_listen(struct tui *t)
 		return true;
 	if (tui_now() < hw.next_try && hw.session == s && hw.reconnects == reconnects)
 		return false;
-	cd_session_on_notify(s, on_notify, NULL);
+	notify_subscribe(s, CD_HALL_CHANNEL, on_notify, NULL);
 	cd_error_clear(&err);
 	if (cd_hall_listen(s->db, &err) < 0) {
 		bool first = hw.listening || hw.next_try == 0;

@@ -6,6 +6,7 @@
 
 #include "draw.h"
 #include "i18n.h"
+#include "review_ui.h"
 #include "screen.h"
 #include "session.h"
 #include "util.h"
@@ -21,7 +22,9 @@ struct entry {
 #define ENTRY_DRAFTS { N_("Drafts"), N_("Applications saved on the way and not yet submitted."), &drafts_screen }
 #define ENTRY_CASES { N_("Cases"), N_("Find cases by number, applicant or date and print receipts again."), &cases_screen }
 #define ENTRY_GREEN { N_("Green channel log"), N_("Log an assisted session for an elderly or disabled visitor: needs, help given, follow-up."), &green_screen }
-#define ENTRY_TASKS { N_("Task queue"), N_("Claim and review the tasks routed to your department."), NULL }
+#define ENTRY_TASKS { N_("Task queue"), N_("Claim and review the tasks routed to your department."), &review_screen }
+#define ENTRY_ALL_TASKS { N_("All departments' tasks"), N_("Every department's unfinished tasks, soonest deadline first; open one to reassign it."), &review_all_screen }
+#define ENTRY_OVERDUE { N_("Overdue tasks"), N_("The tasks past their deadline in every department; open one to reassign it."), &review_overdue_screen }
 #define ENTRY_LOOKUP { N_("Case lookup"), N_("Look up any case of the centre and its history."), NULL }
 #define ENTRY_DASH { N_("Live dashboard"), N_("Queues, windows, overdue tasks, sync failures and ratings as they happen."), &dashboard_screen }
 #define ENTRY_REPORTS { N_("Reports"), N_("Daily and monthly figures for the centre."), NULL }
@@ -29,12 +32,14 @@ struct entry {
 #define ENTRY_DEPTS { N_("Departments"), N_("Departments and the service items they handle."), NULL }
 #define ENTRY_RATINGS { N_("Rating follow-ups"), N_("Bad ratings to call back and rectify, by deadline."), &followups_screen }
 #define ENTRY_AUDIT { N_("Audit"), N_("Browse the audit log and verify its chain."), NULL }
+#define ENTRY_SYNC { N_("Deliveries"), N_("Where each case's data went: backlog, failures and dead events per department system; retry."), &sync_screen }
 
 static const struct entry clerk_menu[] = { ENTRY_CALL, ENTRY_APPLY, ENTRY_DRAFTS, ENTRY_CASES };
 static const struct entry helper_menu[] = { ENTRY_CALL, ENTRY_APPLY, ENTRY_DRAFTS, ENTRY_CASES, ENTRY_GREEN };
 static const struct entry reviewer_menu[] = { ENTRY_TASKS, ENTRY_LOOKUP };
-static const struct entry supervisor_menu[] = { ENTRY_DASH, ENTRY_REPORTS, ENTRY_LOOKUP, ENTRY_RATINGS };
-static const struct entry admin_menu[] = { ENTRY_STAFF, ENTRY_DEPTS, ENTRY_AUDIT };
+static const struct entry supervisor_menu[] = { ENTRY_DASH, ENTRY_REPORTS, ENTRY_LOOKUP, ENTRY_RATINGS,
+						ENTRY_OVERDUE, ENTRY_ALL_TASKS, ENTRY_SYNC };
+static const struct entry admin_menu[] = { ENTRY_STAFF, ENTRY_DEPTS, ENTRY_AUDIT, ENTRY_SYNC };
 
 static const struct {
 	const char *role;

@@ -118,6 +118,7 @@ extern const struct screen_ops window_screen;    /* the clerk's window (叫号) 
 extern const struct screen_ops green_screen;     /* arg: NULL, or a const struct green_open * */
 extern const struct screen_ops rating_screen;    /* arg: const int *, the window rated */
 extern const struct screen_ops followups_screen; /* supervisors: bad ratings to follow up */
+extern const struct screen_ops sync_screen;      /* supervisors, admins: deliveries to department systems */
 extern const struct screen_ops dashboard_screen; /* supervisors: the live dashboard */
 
 /* Opening the green channel's screen on the start of a session. */

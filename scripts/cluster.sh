@@ -79,6 +79,7 @@ write_auth() {
 # TYPE  DATABASE            USER                METHOD
 local   counterdesk_shared  cd_registry_reader  peer map=registry
 local   all                 cd_registry_reader  reject
+local   all                 counterdesk_sync    peer map=sync
 local   all                 postgres            peer map=setup
 local   all                 all                 scram-sha-256
 HBA
@@ -88,6 +89,9 @@ HBA
 		[ "$owner" != "$me" ] && echo "setup $owner postgres"
 		[ -n "${SUDO_USER:-}" ] && echo "setup $SUDO_USER postgres"
 		echo "registry $owner cd_registry_reader"
+		echo "sync $me counterdesk_sync"
+		[ "$owner" != "$me" ] && echo "sync $owner counterdesk_sync"
+		[ -n "${SUDO_USER:-}" ] && echo "sync $SUDO_USER counterdesk_sync"
 	} >"$data/pg_ident.conf"
 	chown "$owner" "$data/pg_hba.conf" "$data/pg_ident.conf"
 }
@@ -145,7 +149,65 @@ sql = $top/sql
 forms = $top/forms
 holidays = $top/config/holidays
 hall = $top/config/hall.ini
+targets = $dir/targets.d
 INI
+}
+
+# Delivery to department systems (docs/sync.md): the worker's login
+# (peer-mapped, no password), a demo target database in this cluster and a
+# spool directory, and the targets loaded. The demo (not a throwaway test
+# cluster) also starts the worker, so deliveries happen while you work.
+sync_setup() {
+	psql_su -d counterdesk <<'SQL'
+DO $s$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'counterdesk_sync') THEN
+		CREATE ROLE counterdesk_sync LOGIN;
+	END IF;
+END
+$s$;
+ALTER ROLE counterdesk_sync LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL;
+GRANT cd_sync TO counterdesk_sync;
+SQL
+	ensure_db counterdesk_target_demo
+	psql_su -d counterdesk_target_demo <<'SQL'
+CREATE TABLE IF NOT EXISTS public.received_event (
+	event_id uuid PRIMARY KEY, type text NOT NULL, case_no text, item text,
+	payload jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT clock_timestamp());
+GRANT SELECT, INSERT ON public.received_event TO counterdesk_sync;
+SQL
+	mkdir -p "$dir/targets.d" "$dir/spool/civil_affairs"
+	cat >"$dir/targets.d/social_insurance.ini" <<INI
+; 人社 and 医保: a PostgreSQL database (demo: counterdesk_target_demo). See docs/sync.md.
+[target]
+name = social_insurance
+kind = postgres
+departments = RS, YB
+dsn = host=$run dbname=counterdesk_target_demo user=counterdesk_sync
+statement = INSERT INTO public.received_event (event_id, type, case_no, item, payload) SELECT * FROM unnest(\$1::uuid[], \$2::text[], \$3::text[], \$4::text[], \$5::jsonb[]) ON CONFLICT (event_id) DO NOTHING
+params = id, type, aggregateid, payload.item, payload
+INI
+	cat >"$dir/targets.d/civil_affairs.ini" <<INI
+; 民政, 公安, 卫健: a legacy system that picks up JSON files.
+[target]
+name = civil_affairs
+kind = spool
+departments = MZ, GA, WJ
+directory = $dir/spool/civil_affairs
+INI
+	has_command sync load && "$bin" --config "$ini" -U postgres sync load >/dev/null
+	if [ "${COUNTERDESK_THROWAWAY:-0}" != 1 ] && [ -x "$top/build/counterdesk-sync" ]; then
+		stop_sync
+		"$top/build/counterdesk-sync" --config "$ini" -U counterdesk_sync >>"$log/sync.log" 2>&1 &
+		echo $! >"$dir/sync.pid"
+	fi
+}
+
+stop_sync() {
+	if [ -f "$dir/sync.pid" ]; then
+		kill "$(cat "$dir/sync.pid")" 2>/dev/null || true
+		rm -f "$dir/sync.pid"
+	fi
 }
 
 start() {
@@ -193,17 +255,20 @@ up() {
 	if has_command forms load; then
 		"$bin" --config "$ini" -U postgres forms load
 	fi
+	sync_setup
 	echo "Cluster ready: $run (config $ini)"
 }
 
 case "$cmd" in
 up) up ;;
 stop)
+	stop_sync
 	if running; then as_owner "$pgbin/pg_ctl" -D "$data" -m fast -w stop >/dev/null; fi
 	echo "Stopped." ;;
 destroy)
+	stop_sync
 	if running; then as_owner "$pgbin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null; fi
-	rm -rf "$data" "$run" "$log" "$ini" "$dir/counterdesk.key"
+	rm -rf "$data" "$run" "$log" "$ini" "$dir/counterdesk.key" "$dir/targets.d" "$dir/spool"
 	rmdir "$dir" 2>/dev/null || true
 	echo "Removed." ;;
 *) echo "usage: cluster.sh up|stop|destroy DIR"; exit 2 ;;

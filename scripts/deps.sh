@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="gcc make pkg-config libpq-dev libncurses-dev libsodium-dev libiniparser-dev
 libcmocka-dev libjansson-dev gettext locales postgresql-15 postgresql-client-15 postgresql-15-pgtap
-tmux mandoc valgrind"
+tmux mandoc valgrind jq"
 
 missing=""
 for p in $PACKAGES; do

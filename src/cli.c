@@ -48,6 +48,8 @@ static const struct noun nouns[] = {
 	{ "rate", cmd_rate, N_("the rating pad facing the visitor, full screen (kiosk account)") },
 	{ "report", cmd_report, N_("daily, weekly and any-period figures of the centre (supervisors)") },
 	{ "shared", cmd_shared, N_("import register extracts into the shared-data database") },
+	{ "task", cmd_task, N_("the reviewer's queue: list, claim, decide, release, reassign tasks") },
+	{ "sync", cmd_sync, N_("load targets, show and retry deliveries to department systems") },
 };
 
 static void usage(FILE *f)

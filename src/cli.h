@@ -44,6 +44,8 @@ int cmd_hall(struct cli *cli, int argc, char **argv);
 int cmd_green(struct cli *cli, int argc, char **argv);
 int cmd_rating(struct cli *cli, int argc, char **argv);
 int cmd_shared(struct cli *cli, int argc, char **argv);
+int cmd_task(struct cli *cli, int argc, char **argv);
+int cmd_sync(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
 
 /* The whole program: parses global options, runs a command or the TUI. */

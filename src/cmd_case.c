@@ -1,6 +1,7 @@
-/* counterdesk case new | show | list | supplement | drafts: accepting an
- * integrated application from a script, a kiosk or a test, through the same
- * core as the intake screen (intake.h). */
+/* counterdesk case new | show | list | supplement | drafts | verify | resolve |
+ * correction | handover: accepting an integrated application from a script,
+ * a kiosk or a test, through the same core as the intake screen (intake.h),
+ * and following it through the departments (task.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@
 #include "item.h"
 #include "mask.h"
 #include "receipt.h"
+#include "task.h"
+#include "taskout.h"
 #include "text.h"
 #include "util.h"
 #include "verify.h"
@@ -37,13 +40,16 @@ static void help(FILE *f)
 		"       counterdesk case drafts [--json]\n"
 		"       counterdesk case verify CASE_NO [--json]\n"
 		"       counterdesk case resolve CASE_NO MATERIAL --reason TEXT\n"
+		"       counterdesk case correction CASE_NO --note TEXT\n"
+		"       counterdesk case handover CASE_NO [--json]\n"
 		"  new         accept an application: fields known from the applicant's record or\n"
 		"              the registry are filled in unless given; materials not mentioned\n"
 		"              count as missing. A missing key material refuses the case and\n"
 		"              writes the one-time notice (exit 1); only waivable ones missing\n"
 		"              accepts it on commitment (容缺受理). The same --idempotency-key\n"
 		"              (a UUID or any text) never makes a second case.\n"
-		"  show        one case, personal data masked\n"
+		"  show        one case, personal data masked: its tasks with their lights and\n"
+		"              the timeline (every event: time, department, who, what, note)\n"
 		"  list        the newest cases, optionally of one status\n"
 		"  supplement  the applicant brings a missing material: records a visit\n"
 		"  drafts      your unfinished forms\n"
@@ -51,6 +57,9 @@ static void help(FILE *f)
 		"              (exit 0 when all matched, 1 otherwise)\n"
 		"  resolve     record that the original of a mismatched or not-found material\n"
 		"              was checked by hand, with the reason\n"
+		"  correction  the applicant brought what a returned task asked for (补正): the\n"
+		"              returned tasks resume, their clocks extended by the pause\n"
+		"  handover    the result of a complete or rejected case is handed over\n"
 		"Exit 0 accepted, 1 refused or invalid input, 2 usage, 77 no rights.\n"), f);
 }
 
@@ -639,7 +648,7 @@ static const char *status_words(const char *code)
 	for (size_t i = 0; code && i < ARRAY_SIZE(words); i++)
 		if (!strcmp(code, words[i][0]))
 			return _(words[i][1]);
-	return code ? code : "";
+	return code ? cd_case_status_label(code) : "";
 }
 
 static void show_text(const struct cd_case *c, const struct cd_item *it)
@@ -694,9 +703,34 @@ static void show_text(const struct cd_case *c, const struct cd_item *it)
 	}
 }
 
+/* The tasks with their lights and the whole timeline: what a clerk reads
+ * to an applicant who asks where the case is. */
+static void show_route(const struct cd_task *t, size_t nt, const struct cd_case_event *e,
+		       size_t ne)
+{
+	if (nt) {
+		printf("\n%s\n", _("Tasks:"));
+		cd_task_table(stdout, t, nt);
+	}
+	/* What the window must tell the applicant, in full. */
+	for (size_t i = 0; i < nt; i++) {
+		if (!strcmp(t[i].status, "returned"))
+			printf(_("Task %lld asks the applicant for: %s\n"), t[i].id, t[i].returned_note);
+		else if (!strcmp(t[i].status, "rejected"))
+			printf(_("Task %lld rejected: %s\n"), t[i].id, t[i].reason);
+	}
+	if (ne) {
+		printf("\n%s\n", _("Timeline:"));
+		cd_timeline_table(stdout, e, ne);
+	}
+}
+
 static int case_show(struct cli *cli, const char *case_no)
 {
 	struct cd_item *it = NULL;
+	struct cd_task *tasks = NULL;
+	struct cd_case_event *events = NULL;
+	size_t nt = 0, ne = 0;
 	struct cd_case c;
 	struct cd_error err;
 	int rc;
@@ -705,15 +739,97 @@ static int case_show(struct cli *cli, const char *case_no)
 		return rc;
 	if (cd_case_get(cli->db, case_no, &c, &err) < 0)
 		return cli_fail(&err);
+	if (cd_case_tasks(cli->db, case_no, &tasks, &nt, &err) < 0 ||
+	    cd_case_timeline(cli->db, case_no, &events, &ne, &err) < 0) {
+		free(tasks);
+		cd_case_clear(&c);
+		return cli_fail(&err);
+	}
 	/* Without the item (an error reading it) the case is still shown. */
 	if (c.item && cd_item_fetch(cli->db, c.item, c.item_version, &it, &err) == 0)
 		in_form_order(&c, it);
-	if (cli->json)
-		cd_json_print(case_json(&c, true));
-	else
+	if (cli->json) {
+		json_t *o = case_json(&c, true);
+
+		json_object_set_new(o, "tasks", cd_tasks_json(tasks, nt));
+		json_object_set_new(o, "timeline", cd_timeline_json(events, ne));
+		cd_json_print(o);
+	} else {
 		show_text(&c, it);
+		show_route(tasks, nt, events, ne);
+	}
+	free(tasks);
+	free(events);
 	cd_item_free(&it);
 	cd_case_clear(&c);
+	return CD_EXIT_OK;
+}
+
+/* ---- case correction / handover -------------------------------------------- */
+
+static int case_correction(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "note", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = _("usage: counterdesk case correction CASE_NO --note TEXT");
+	const char *note = NULL;
+	struct cd_error err;
+	int c, rc, resumed = 0, visits = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'n')
+			note = optarg;
+		else
+			return cli_usage("%s", usage);
+	}
+	if (optind + 1 != argc || !note)
+		return cli_usage("%s", usage);
+	if ((rc = cli_connect(cli)))
+		return rc;
+	if (cd_case_correction_received(cli->db, argv[optind], note, &resumed, &visits, &err) < 0)
+		return cli_fail(&err);
+	if (cli->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "case_no", json_string(argv[optind]));
+		json_object_set_new(o, "resumed", json_integer(resumed));
+		json_object_set_new(o, "visits", json_integer(visits));
+		cd_json_print(o);
+	} else {
+		printf(_("Case %s: correction received; tasks resumed: %d. Visits: %d.\n"),
+		       argv[optind], resumed, visits);
+	}
+	return CD_EXIT_OK;
+}
+
+static int case_handover(struct cli *cli, const char *case_no)
+{
+	struct cd_handover h;
+	struct cd_error err;
+	int rc;
+
+	if ((rc = cli_connect(cli)))
+		return rc;
+	if (cd_case_handover(cli->db, case_no, &h, &err) < 0)
+		return cli_fail(&err);
+	if (cli->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "case_no", json_string(case_no));
+		json_object_set_new(o, "status", cd_json_text(h.status));
+		json_object_set_new(o, "completed_on", cd_json_text(h.completed_on));
+		json_object_set_new(o, "promised_date", cd_json_text(h.promised_date));
+		json_object_set_new(o, "on_time", json_boolean(h.on_time));
+		cd_json_print(o);
+		return CD_EXIT_OK;
+	}
+	printf(_("Case %s: the result was handed over to the applicant.\n"), case_no);
+	printf(_("Finished on %s, promised by %s: %s\n"), h.completed_on[0] ? h.completed_on : "-",
+	       h.promised_date[0] ? h.promised_date : "-", h.on_time ? _("on time") : _("late"));
 	return CD_EXIT_OK;
 }
 
@@ -975,5 +1091,12 @@ int cmd_case(struct cli *cli, int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "resolve"))
 		return case_resolve(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "correction"))
+		return case_correction(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "handover")) {
+		if (argc != 3)
+			return cli_usage(_("usage: counterdesk case handover CASE_NO [--json]"));
+		return case_handover(cli, argv[2]);
+	}
 	return cli_usage(_("unknown case command '%s'"), argv[1]);
 }

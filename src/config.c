@@ -30,6 +30,8 @@ enum key_type {
 	KEY_MINUTES,  /* 0..1440 */
 	KEY_DAYS,     /* 1..30 working days */
 	KEY_ANY,      /* any text, empty allowed */
+	KEY_BATCH,    /* 1..10000 */
+	KEY_SECONDS,  /* 1..3600 */
 };
 
 struct key_spec {
@@ -59,6 +61,10 @@ static const struct key_spec keys[] = {
 	{ "intake", "commitment_days", KEY_DAYS, 0, "5", AT(commitment_days) },
 	{ "print", "command", KEY_ANY, 0, "", AT(print_command) },
 	{ "print", "directory", KEY_TEXT, 0, "/var/lib/counterdesk/receipts", AT(print_directory) },
+	{ "paths", "targets", KEY_TEXT, 0, SYSCONFDIR "/counterdesk/targets.d", AT(targets_dir) },
+	{ "sync", "batch", KEY_BATCH, 0, "100", AT(sync_batch) },
+	{ "sync", "poll_seconds", KEY_SECONDS, 0, "30", AT(sync_poll_seconds) },
+	{ "sync", "lease_seconds", KEY_SECONDS, 0, "60", AT(sync_lease_seconds) },
 	{ "dashboard", "conninfo", KEY_ANY, 0, "", AT(dash_conninfo) },
 	{ "dashboard", "wait_target_minutes", KEY_MINUTES, 0, "15", AT(dash_wait_target) },
 };
@@ -131,6 +137,15 @@ static const char *check_value(const struct key_spec *k, const char *v, int *num
 		if (!*v || !strcmp(v, "zh_CN") || !strcmp(v, "en"))
 			return NULL;
 		return _("zh_CN, en, or empty to follow the locale");
+	case KEY_BATCH:
+	case KEY_SECONDS:
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || end == v || *end || n < 1 || n > (k->type == KEY_BATCH ? 10000 : 3600))
+			return k->type == KEY_BATCH ? _("a whole number of events from 1 to 10000")
+						    : _("a whole number of seconds from 1 to 3600");
+		*number = (int)n;
+		return NULL;
 	case KEY_MINUTES:
 		errno = 0;
 		n = strtol(v, &end, 10);
@@ -218,7 +233,7 @@ int cd_config_load(const char *path, struct cd_config **out, char *err, size_t e
 			fail(err, errlen, path, k->section, k->key, bad);
 			goto bad;
 		}
-		if (k->type == KEY_MINUTES || k->type == KEY_DAYS)
+		if (k->type == KEY_MINUTES || k->type == KEY_DAYS || k->type == KEY_BATCH || k->type == KEY_SECONDS)
 			*(int *)((char *)cfg + k->offset) = number;
 		else
 			*(char **)((char *)cfg + k->offset) = xstrdup(v);
@@ -253,6 +268,7 @@ void cd_config_free(struct cd_config **cfgp)
 	free(cfg->hall_file);
 	free(cfg->print_command);
 	free(cfg->print_directory);
+	free(cfg->targets_dir);
 	free(cfg);
 	*cfgp = NULL;
 }

@@ -22,6 +22,10 @@ struct cd_config {
 	int commitment_days;    /* [intake] commitment_days: 容缺 period, working days */
 	char *print_command;    /* [print] command: "" = save receipts as files */
 	char *print_directory;  /* [print] directory: where receipts are saved */
+	char *targets_dir;      /* [paths] targets: one file per department system (docs/sync.md) */
+	int sync_batch;         /* [sync] batch: events claimed at once */
+	int sync_poll_seconds;  /* [sync] poll_seconds: idle worker's safety-net poll */
+	int sync_lease_seconds; /* [sync] lease_seconds: how long a claim keeps others off */
 	char *dash_conninfo;    /* [dashboard] conninfo: read the dashboard there (a replica); "" = the session's */
 	int dash_wait_target;   /* [dashboard] wait_target_minutes: the forecast keeps waits within it */
 };

@@ -198,6 +198,36 @@ PGresult *cd_db_exec(struct cd_db *db, const char *sql, int nparams,
 	return NULL;
 }
 
+int cd_db_send(struct cd_db *db, const char *sql, int nparams,
+	       const char *const *params, struct cd_error *err)
+{
+	if (db->lost || PQstatus(db->conn) != CONNECTION_OK ||
+	    !PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0)) {
+		db->lost = db->lost || PQstatus(db->conn) != CONNECTION_OK;
+		cd_error_set(err, CD_ERR_CONN_LOST, "The connection to the database was lost", NULL);
+		return -1;
+	}
+	cd_error_clear(err);
+	return 0;
+}
+
+PGresult *cd_db_receive(struct cd_db *db, struct cd_error *err)
+{
+	PGresult *res = PQgetResult(db->conn), *extra;
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+	/* One statement: one result, then NULL. */
+	while ((extra = PQgetResult(db->conn)))
+		PQclear(extra);
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+		cd_error_clear(err);
+		return res;
+	}
+	result_error(db, res, err);
+	PQclear(res);
+	return NULL;
+}
+
 /* Was this operation id committed before the connection dropped? 1 yes,
  * 0 no, -1 could not tell. */
 static int op_committed(struct cd_db *db, const char *op_id, struct cd_error *err)

@@ -30,6 +30,14 @@ bool cd_error_needs_password(const struct cd_error *err);
 PGresult *cd_db_exec(struct cd_db *db, const char *sql, int nparams,
 		     const char *const *params, struct cd_error *err);
 
+/* The same in two halves, so that the caller can work while the server
+ * does (the sync worker claims its next batch while delivering one): send
+ * returns at once (0, or -1 with err); receive waits for the answer. One
+ * statement in flight at a time. */
+int cd_db_send(struct cd_db *db, const char *sql, int nparams,
+	       const char *const *params, struct cd_error *err);
+PGresult *cd_db_receive(struct cd_db *db, struct cd_error *err);
+
 /* Runs a state-changing api call that carries operation id op_id. If the
  * connection drops before the answer arrives, reconnects and asks the server
  * whether op_id was committed (api.op_committed) instead of replaying blindly;

@@ -13,6 +13,7 @@
 
 #include "crypto.h"
 #include "db.h"
+#include "dbrow.h"
 #include "hall.h"
 #include "i18n.h"
 #include "ini.h"
@@ -443,17 +444,6 @@ char *cd_hall_config_json(const struct cd_hall_config *c)
 
 /* ==== database helpers ======================================================= */
 
-/* Sends one state-changing call with a fresh operation id in params[0]. */
-static PGresult *op_exec(struct cd_db *db, const char *sql, int n, const char **params,
-			 struct cd_error *err)
-{
-	char op[CD_UUID_LEN];
-
-	cd_uuid4(op);
-	params[0] = op;
-	return cd_db_exec_op(db, op, sql, n, params, err);
-}
-
 static int op_void(struct cd_db *db, const char *sql, int n, const char **params,
 		   struct cd_error *err)
 {
@@ -463,36 +453,6 @@ static int op_void(struct cd_db *db, const char *sql, int n, const char **params
 		return -1;
 	PQclear(res);
 	return 0;
-}
-
-static void text_at(char *dst, size_t n, const PGresult *res, int row, int col)
-{
-	snprintf(dst, n, "%s", PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col));
-}
-
-static char *dup_at(const PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? NULL : xstrdup(PQgetvalue(res, row, col));
-}
-
-static long long ll_at(const PGresult *res, int row, int col, long long none)
-{
-	return PQgetisnull(res, row, col) ? none : atoll(PQgetvalue(res, row, col));
-}
-
-static int int_at(const PGresult *res, int row, int col, int none)
-{
-	return PQgetisnull(res, row, col) ? none : atoi(PQgetvalue(res, row, col));
-}
-
-static bool bool_at(const PGresult *res, int row, int col)
-{
-	return !PQgetisnull(res, row, col) && !strcmp(PQgetvalue(res, row, col), "t");
-}
-
-static time_t time_at(const PGresult *res, int row, int col)
-{
-	return (time_t)ll_at(res, row, col, 0);
 }
 
 /* A text[] column as "a,b,c" (the elements here never contain commas,

@@ -24,12 +24,17 @@ int cd_task_listen(struct cd_db *db, struct cd_error *err);
 
 enum cd_light { CD_LIGHT_GREEN, CD_LIGHT_YELLOW, CD_LIGHT_RED, CD_LIGHT_PAUSED, CD_LIGHT_DONE };
 enum cd_light cd_light_parse(const char *s);
+/* The database's word for a light ("green" ... "done"), for JSON. */
+const char *cd_light_code(enum cd_light l);
 /* Translated word for a light (绿灯, 黄灯, 红灯, 暂停, 已办结). */
 const char *cd_light_label(enum cd_light l);
 /* Translated label of a task status or a timeline event kind (the value
  * itself when unknown). */
 const char *cd_task_status_label(const char *status);
 const char *cd_event_kind_label(const char *kind);
+/* Translated label of a case status of routing (in_correction, complete,
+ * rejected, handed_over; the value itself when unknown). */
+const char *cd_case_status_label(const char *status);
 
 struct cd_task {
 	long long id;
@@ -50,6 +55,10 @@ struct cd_task {
 	char returned_note[1024];
 	char decided_by[64];
 	char reason[1024];
+	/* due_at exactly as the server holds it (microseconds, with its
+	 * offset): the paging key of cd_task_list, where whole seconds would
+	 * repeat or skip tasks due within the same second. */
+	char due_key[40];
 };
 
 /* Filters of the queue; zeroed = every unfinished task of one's department. */

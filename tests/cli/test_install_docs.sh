@@ -3,7 +3,8 @@
 stage=$(mktemp -d "$COUNTERDESK_TMP/stage.XXXXXX")
 make -s -C "$COUNTERDESK_TOP" install PREFIX=/usr/local DESTDIR="$stage" >/dev/null 2>&1
 ok $? "make install PREFIX=/usr/local DESTDIR=… succeeds"
-for f in bin/counterdesk share/man/man1/counterdesk.1 share/man/man5/counterdesk.ini.5 \
+for f in bin/counterdesk bin/counterdesk-sync share/man/man1/counterdesk.1 share/man/man5/counterdesk.ini.5 \
+	share/man/man8/counterdesk-sync.8 share/doc/counterdesk/counterdesk-sync.service share/doc/counterdesk/targets.d/social_insurance.ini \
 	share/man/man5/counterdesk-forms.5 share/locale/zh_CN/LC_MESSAGES/counterdesk.mo \
 	share/counterdesk/sql/001_roles.sql share/counterdesk/forms/newborn.ini \
 	share/counterdesk/holidays/2026.ini share/doc/counterdesk/counterdesk.ini.example; do

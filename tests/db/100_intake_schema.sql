@@ -76,6 +76,7 @@ SELECT set_eq(
 		 ('api.case_supplement(uuid,text,text)', 'cd_clerk'),
 		 ('api.case_get(text)', 'cd_clerk'),
 		 ('api.case_get(text)', 'cd_supervisor'),
+		 ('api.case_get(text)', 'cd_reviewer'),
 		 ('api.case_list(text,integer)', 'cd_clerk'),
 		 ('api.case_list(text,integer)', 'cd_supervisor'),
 		 ('api.draft_save(uuid,text,text,text)', 'cd_clerk'),

@@ -237,7 +237,7 @@ SET SESSION AUTHORIZATION "reviewer.rs";
 SELECT throws_ok($$SELECT * FROM api.case_verify(gen_random_uuid(), (SELECT case_no FROM c WHERE label = 'ok'), '{}')$$,
 	'42501', NULL, 'a reviewer cannot verify');
 SELECT throws_ok($$SELECT * FROM api.case_audit((SELECT case_no FROM c WHERE label = 'ok'))$$,
-	'42501', NULL, 'a reviewer cannot read a case''s audit rows here');
+	'P0002', NULL, 'a reviewer whose department has no task in the case cannot read its audit rows (sql/050)');
 RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION super1;
 SELECT throws_ok($$SELECT * FROM api.case_verify(gen_random_uuid(), (SELECT case_no FROM c WHERE label = 'ok'), '{}')$$,

@@ -131,8 +131,8 @@ on() { cur=$1; }
 on dash
 keys Tab
 keys Down Down Down Down Down
-keys o
-check "o asks for a temporary window" wait_for "Open a temporary window"
+keys W
+check "W asks for a temporary window" wait_for "Open a temporary window"
 type_text "A,B"
 keys Tab
 type_text "queue too long"
@@ -143,8 +143,8 @@ check "the other supervisor sees window 6 marked temporary" wait_match "^ .* 6\\
 is "$(su_psql -c "SELECT array_to_string(categories, ',') FROM core.hall_window WHERE window_no = 6")" "A,B" \
 	'the database has the change'
 on dash
-keys o
-check "o on a temporary window closes it" wait_for "Close the temporary window"
+keys W
+check "W on a temporary window closes it" wait_for "Close the temporary window"
 type_text "peak over"
 keys Enter
 check "window 6 is back" wait_for "Window 6 is back to what it served before."

@@ -1,0 +1,200 @@
+#!/bin/bash
+# Taking the next task with 16 reviewers at once, sustained, against
+# pgbench's single-row UPDATE on the same cluster in the same run (machines
+# here are noisy: compare the ratio, not the figures). Then checks that no
+# task was claimed twice.
+#
+# Each of the 16 pgbench clients is a reviewer of 民政 (MZ) logged in as
+# reviewer.mz. Two runs: taking only (one api.task_take_next per
+# transaction; the reviewer keeps what it takes) for BENCH_SECONDS (default
+# 60), with the rate of the first and of the last 10 seconds compared
+# (pgbench --progress), so a queue that decays as dead rows pile up shows;
+# then take next + approve (api.task_decide, which writes the audit row:
+# two transactions per script run) for BENCH_DECIDE_SECONDS (default 15).
+# The ready set holds BENCH_OPEN (default 400,000) open tasks over a
+# history of BENCH_HISTORY (default 200,000) finished ones, one case each.
+# The baseline is one UPDATE of a random pgbench_accounts row per
+# transaction, 16 clients, BENCH_BASE_SECONDS (default 15). All with
+# prepared statements. Afterwards: every take is one claimed event, no task
+# claimed twice, every approval recorded.
+#
+# Runs against the cluster of `make bench` (scripts/check.sh --bench) in a
+# database of its own, cd_taskbench; run by hand it makes a throwaway
+# cluster first:   tests/bench/take_next.sh
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+open_tasks=${BENCH_OPEN:-400000}
+history=${BENCH_HISTORY:-200000}
+seconds=${BENCH_SECONDS:-60}
+decide_seconds=${BENCH_DECIDE_SECONDS:-15}
+base_seconds=${BENCH_BASE_SECONDS:-15}
+db=cd_taskbench
+
+own_cluster=""
+if [ -z "${COUNTERDESK_CONFIG:-}" ]; then
+	own_cluster=$(mktemp -d /tmp/cdtaskbench.XXXXXX)
+	chmod 755 "$own_cluster"
+	echo "== a throwaway cluster in $own_cluster"
+	COUNTERDESK_THROWAWAY=1 "$top/scripts/cluster.sh" up "$own_cluster/cluster" >"$own_cluster/setup.log" 2>&1 ||
+		{ cat "$own_cluster/setup.log"; exit 1; }
+	export COUNTERDESK_CONFIG="$own_cluster/cluster/counterdesk.ini" PGHOST="$own_cluster/cluster/run"
+	export COUNTERDESK_BIN="$top/build/counterdesk" COUNTERDESK_TMP="$own_cluster"
+fi
+bin=${COUNTERDESK_BIN:-$top/build/counterdesk}
+tmp=$(mktemp -d "${COUNTERDESK_TMP:-/tmp}/taskbench.XXXXXX")
+cleanup() {
+	psql -X -q -U postgres -d postgres -c "ALTER SYSTEM RESET autovacuum_naptime" -c "SELECT pg_reload_conf()" >/dev/null 2>&1
+	# BENCH_KEEP=1 keeps the database to look at afterwards.
+	[ -n "${BENCH_KEEP:-}" ] || psql -X -q -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+	rm -rf "$tmp"
+	if [ -n "$own_cluster" ]; then
+		"$top/scripts/cluster.sh" destroy "$own_cluster/cluster" >/dev/null 2>&1
+		rm -rf "$own_cluster"
+	fi
+}
+trap cleanup EXIT
+
+pgbench=""
+for v in 15 16 17; do [ -x "/usr/lib/postgresql/$v/bin/pgbench" ] && pgbench="/usr/lib/postgresql/$v/bin/pgbench" && break; done
+[ -n "$pgbench" ] || pgbench=$(command -v pgbench) || { echo "bench: pgbench not found"; exit 1; }
+su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -v ON_ERROR_STOP=1 "$@"; }
+
+# ---------------------------------------------------------------- a database of its own
+echo "== setting up $db"
+su_psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || exit 1
+sed "s|dbname=counterdesk\$|dbname=$db|" "$COUNTERDESK_CONFIG" >"$tmp/bench.ini"
+"$bin" --config "$tmp/bench.ini" -U postgres db migrate >"$tmp/migrate.log" 2>&1 || { cat "$tmp/migrate.log"; exit 1; }
+for f in "$top"/sql/demo/*.sql; do
+	su_psql -d "$db" -1 -f "$f" >/dev/null || exit 1
+done
+"$bin" --config "$tmp/bench.ini" -U postgres calendar load >/dev/null || exit 1
+"$pgbench" -i -q -s 1 -U postgres "$db" >"$tmp/init.log" 2>&1 || { cat "$tmp/init.log"; exit 1; }
+
+# One case accepted through api.case_submit gives the applicant; the bench's
+# cases are copies of it, written straight into the tables (triggers off:
+# the clocks are set here) as a year of work would have left them.
+echo "== $open_tasks open tasks over $history finished ones"
+su_psql -d "$db" >/dev/null <<SQL || exit 1
+SELECT count(*) FROM api.forms_load(gen_random_uuid(), \$json\$
+{"code": "zz_bench_task", "version": 1, "name_zh": "派单基准", "name_en": "Routing bench",
+ "applicant": "person", "promised_days": 10, "count_acceptance_day": false,
+ "departments": ["MZ"], "groups": [],
+ "steps": [{"number": 1, "dept": "MZ", "group": 1, "days": 5, "name_zh": "民政审核", "name_en": "Civil affairs"}],
+ "fields": [], "materials": []}
+\$json\$::jsonb);
+SET SESSION AUTHORIZATION clerk1;
+SELECT count(*) FROM api.case_submit(gen_random_uuid(), gen_random_uuid(), 'zz_bench_task', NULL,
+	jsonb_build_object('id', gen_random_uuid(), 'kind', 'person', 'name', '基准',
+			   'id_no', jsonb_build_object('cipher', 'v1:' || md5('bench'), 'mask', '330702********0001',
+						       'blind', left(md5('bench'), 8))),
+	'{}', '{}', '{}', NULL, NULL);
+RESET SESSION AUTHORIZATION;
+SET session_replication_role = replica;
+CREATE TEMP TABLE src AS SELECT * FROM core.case LIMIT 1;
+INSERT INTO core.case (id, op_id, case_no, centre_code, item_code, item_version, applicant_id, applicant_name,
+		       applicant_id_mask, outcome, status, accepted_on, accepted_at, promised_date, accepted_by,
+		       completed_on, completed_at)
+SELECT ('00000000-0000-4000-9000-' || lpad(g::text, 12, '0'))::uuid, gen_random_uuid(),
+       '999999-20000101-' || lpad(g::text, 7, '0'), s.centre_code, s.item_code, s.item_version, s.applicant_id,
+       s.applicant_name, s.applicant_id_mask, 'accepted',
+       CASE WHEN g <= $history THEN 'handed_over' ELSE 'accepted' END, s.accepted_on,
+       now() - make_interval(mins => g % 500000), s.promised_date, 'clerk1',
+       CASE WHEN g <= $history THEN s.accepted_on END, CASE WHEN g <= $history THEN now() END
+FROM src s, generate_series(1, $history + $open_tasks) g;
+INSERT INTO core.task (case_id, case_no, item_code, item_name_zh, applicant_name, applicant_id_mask, step, step_group, days, step_name_zh, step_name_en, dept_code,
+		       status, created_at, started_at, sign_due_at, sign_yellow_at, signed_at, due_at, yellow_at,
+		       decided_at, decided_by, decision, on_time)
+SELECT ('00000000-0000-4000-9000-' || lpad(g::text, 12, '0'))::uuid, '999999-20000101-' || lpad(g::text, 7, '0'),
+       'zz_bench_task', '派单基准', '基准' || g, '330702********0001', 1, 1, 5, '民政审核', 'Civil affairs', 'MZ',
+       CASE WHEN g <= $history THEN 'approved' ELSE 'open' END,
+       now() - interval '1 day', now() - interval '1 day', now() + interval '1 hour', now(),
+       CASE WHEN g <= $history THEN now() END,
+       now() + make_interval(secs => (g::bigint * 7919) % 864000), now() + make_interval(secs => (g::bigint * 7919) % 600000),
+       CASE WHEN g <= $history THEN now() END, CASE WHEN g <= $history THEN 'reviewer.mz' END,
+       CASE WHEN g <= $history THEN 'approve' END, CASE WHEN g <= $history THEN true END
+FROM generate_series(1, $history + $open_tasks) g;
+INSERT INTO core.task_ready (task_id, dept_code, due_at)
+SELECT t.id, t.dept_code, t.due_at FROM core.task t WHERE t.status = 'open' ON CONFLICT DO NOTHING;
+INSERT INTO core.case_dept (case_id, dept_code) SELECT c.id, 'MZ' FROM core.case c ON CONFLICT DO NOTHING;
+RESET session_replication_role;
+VACUUM ANALYZE core.case;
+VACUUM ANALYZE core.task;
+VACUUM ANALYZE core.task_ready;
+VACUUM ANALYZE core.case_dept;
+SQL
+
+cat >"$tmp/take.pgb" <<'PGB'
+SELECT id FROM api.task_take_next(gen_random_uuid());
+PGB
+cat >"$tmp/decide.pgb" <<'PGB'
+SELECT id AS tid FROM api.task_take_next(gen_random_uuid()) \gset
+SELECT task_status FROM api.task_decide(gen_random_uuid(), :tid, 'approve', NULL);
+PGB
+cat >"$tmp/update.pgb" <<'PGB'
+\set aid random(1, 100000)
+\set delta random(-5000, 5000)
+UPDATE pgbench_accounts SET abalance = abalance + :delta WHERE aid = :aid;
+PGB
+
+tps_of() { sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$1"; }
+# The rate of progress line N (1 = first), or of the last line when N is 0.
+progress_of() {
+	grep '^progress: ' "$1" | { if [ "$2" = 0 ]; then tail -1; else sed -n "${2}p"; fi; } |
+		sed -n 's/^progress: [0-9.]* s, \([0-9.]*\) tps.*/\1/p'
+}
+
+# Taking deletes the head of the ready set's index again and again; how
+# soon vacuum clears the dead entries there decides whether taking stays
+# as fast at the end as at the start. A centre sets autovacuum_naptime low
+# (docs/routing.md); so does this run (BENCH_NAPTIME, default 5s; the
+# server's default is 1min).
+naptime=${BENCH_NAPTIME:-5s}
+su_psql -d postgres -c "ALTER SYSTEM SET autovacuum_naptime = '$naptime'" -c "SELECT pg_reload_conf()" >/dev/null || exit 1
+
+echo "== baseline: pgbench single-row UPDATE, 16 clients, ${base_seconds}s"
+"$pgbench" -n -M prepared -U postgres -c 16 -j 2 -T "$base_seconds" -f "$tmp/update.pgb" "$db" \
+	>"$tmp/update.out" 2>&1 || { tail -20 "$tmp/update.out"; exit 1; }
+echo "== 16 reviewers taking next, ${seconds}s"
+PGPASSWORD=reviewer.mz-demo "$pgbench" -n -M prepared -U reviewer.mz -c 16 -j 2 -T "$seconds" -P 10 \
+	-f "$tmp/take.pgb" "$db" >"$tmp/take.out" 2>&1 || { tail -20 "$tmp/take.out"; exit 1; }
+grep -q "number of failed transactions: 0" "$tmp/take.out" ||
+	{ echo "bench: some takes failed"; tail -20 "$tmp/take.out"; exit 1; }
+echo "== 16 reviewers taking next and approving, ${decide_seconds}s"
+PGPASSWORD=reviewer.mz-demo "$pgbench" -n -M prepared -U reviewer.mz -c 16 -j 2 -T "$decide_seconds" \
+	-f "$tmp/decide.pgb" "$db" >"$tmp/decide.out" 2>&1 || { tail -20 "$tmp/decide.out"; exit 1; }
+grep -q "number of failed transactions: 0" "$tmp/decide.out" ||
+	{ echo "bench: some decisions failed"; tail -20 "$tmp/decide.out"; exit 1; }
+
+take=$(tps_of "$tmp/take.out")
+decide=$(tps_of "$tmp/decide.out")
+update=$(tps_of "$tmp/update.out")
+first=$(progress_of "$tmp/take.out" 1)
+last=$(progress_of "$tmp/take.out" 0)
+taken=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$tmp/take.out")
+decided=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$tmp/decide.out")
+
+# ---------------------------------------------------------------- no double claims
+double=$(su_psql -d "$db" -c "SELECT count(*) FROM (SELECT task_id FROM core.case_event WHERE kind = 'claimed'
+	GROUP BY task_id HAVING count(*) > 1) x")
+claimed=$(su_psql -d "$db" -c "SELECT count(*) FROM core.case_event WHERE kind = 'claimed'")
+approved=$(su_psql -d "$db" -c "SELECT count(*) FROM core.task WHERE status = 'approved' AND decided_at > now() - interval '1 hour'
+	AND decided_by = 'reviewer.mz' AND id IN (SELECT task_id FROM core.case_event WHERE kind = 'approved')")
+left=$(su_psql -d "$db" -c "SELECT count(*) FROM core.task_ready")
+
+printf '\n%-58s %12s\n' "figure (16 clients)" "per second"
+printf '%-58s %12.0f\n' "routing: take next, ${seconds}s, $open_tasks open" "$take"
+printf '%-58s %12.0f\n' "  first 10 s" "$first"
+printf '%-58s %12.0f\n' "  last 10 s" "$last"
+printf '%-58s %12.0f\n' "routing: take next + approve (audited), ${decide_seconds}s" "$decide"
+printf '%-58s %12.0f\n' "baseline: pgbench single-row UPDATE, ${base_seconds}s" "$update"
+printf '%-58s %12s\n' "ratio takes / updates (goal >= 0.5)" "$(awk -v a="$take" -v b="$update" 'BEGIN {printf "%.2f", a / b}')"
+printf '%-58s %12s\n' "ratio take+approve / updates" "$(awk -v a="$decide" -v b="$update" 'BEGIN {printf "%.2f", a / b}')"
+printf '%-58s %12s\n' "ratio last / first 10 s of taking" "$(awk -v a="$last" -v b="$first" 'BEGIN {printf "%.2f", a / b}')"
+printf '%-58s %12s\n' "takes / claims recorded" "$((taken + decided)) / $claimed"
+printf '%-58s %12s\n' "approvals made / recorded" "$decided / $approved"
+printf '%-58s %12s\n' "tasks claimed more than once" "$double"
+printf '%-58s %12s\n' "open tasks left in the ready set" "$left"
+printf '%-58s %12s\n' "autovacuum_naptime during the run" "$naptime"
+echo "taking, every 10 s:"
+grep '^progress: ' "$tmp/take.out" | sed 's/^/  /'
+[ "$double" = 0 ] && [ "$claimed" = "$((taken + decided))" ] && [ "$approved" = "$decided" ]
