@@ -38,6 +38,16 @@ sock="cddash$$"
 tmpd=$(mktemp -d /tmp/counterdesk-e2e-dash.XXXXXX)
 clean_hall() {
 	su_psql >/dev/null <<'SQL'
+DELETE FROM core.task_ready WHERE task_id IN (SELECT id FROM core.task WHERE case_id = '00000000-0000-0000-0000-00000000da5f');
+DELETE FROM core.task_pause WHERE task_id IN (SELECT id FROM core.task WHERE case_id = '00000000-0000-0000-0000-00000000da5f');
+DELETE FROM core.task WHERE case_id = '00000000-0000-0000-0000-00000000da5f';
+DELETE FROM core.case_dept WHERE case_id = '00000000-0000-0000-0000-00000000da5f';
+DELETE FROM core.outbox_pending WHERE id IN (SELECT id FROM core.outbox WHERE case_id = '00000000-0000-0000-0000-00000000da5f');
+DELETE FROM core.outbox_delivery WHERE id IN (SELECT id FROM core.outbox WHERE case_id = '00000000-0000-0000-0000-00000000da5f');
+DELETE FROM core.outbox WHERE case_id = '00000000-0000-0000-0000-00000000da5f';
+DELETE FROM core.case_event WHERE case_id = '00000000-0000-0000-0000-00000000da5f';
+DELETE FROM core.case WHERE id = '00000000-0000-0000-0000-00000000da5f';
+DELETE FROM core.applicant WHERE id = '00000000-0000-0000-0000-00000000da5e';
 SELECT api.window_noshow(gen_random_uuid(), window_no) FROM core.hall_window WHERE current_ticket IS NOT NULL;
 SELECT core.hall_sweep(core.today() + 1, true, 'close', 'test_dashboard e2e', gen_random_uuid());
 UPDATE core.hall_window SET paused = false, paused_at = NULL, priority_streak = 0;
@@ -55,11 +65,11 @@ trap 'exit 130' INT TERM
 clean_hall
 
 tm new-session -d -s keep -x 80 -y 24 "sleep 3600" \; set-option -g remain-on-exit on
-start() {
+start() { # NAME [COLUMNS LINES]
 	local name=$1 cmd
 	cmd=$(printf '%q ' env -u LC_ALL -u LANGUAGE -u LC_MESSAGES TERM=tmux-256color LANG=C.UTF-8 \
 		COUNTERDESK_CONFIG="$config" COUNTERDESK_LOCALEDIR="$localedir" PGUSER= "$bin")
-	tm new-session -d -s "$name" -x 80 -y 24 "$cmd; echo \$? >$(printf '%q' "$tmpd/$name.status")"
+	tm new-session -d -s "$name" -x "${2:-80}" -y "${3:-24}" "$cmd; echo \$? >$(printf '%q' "$tmpd/$name.status")"
 	cur=$name
 }
 login_super() {
@@ -123,10 +133,28 @@ ok $([ "$upd" -gt 0 ] && [ "$upd" -lt 1024 ] && echo 0 || echo 1) "a new ticket'
 diag "a new ticket (queue, waits, arrivals): $upd bytes"
 
 # Several supervisors at once: a temporary window opened here shows there.
-start dash2
+start dash2 100 40
 login_super
 keys Enter
 check "a second supervisor's dashboard" wait_for "Waits today"
+
+# Routing: a case accepted in another session starts its first tasks;
+# the department's count of pending tasks changes without a key (on the
+# second dashboard, 100x40: every department fits).
+su_psql >/dev/null <<'SQL'
+INSERT INTO core.applicant (id, kind, name, uscc) VALUES ('00000000-0000-0000-0000-00000000da5e', 'enterprise', 'e2e 看板', 'EE00000000000DA5E1')
+ON CONFLICT DO NOTHING;
+SQL
+su_psql >/dev/null <<'SQL'
+INSERT INTO core.case (id, op_id, case_no, centre_code, item_code, item_version, applicant_id, applicant_name, outcome,
+		       status, accepted_on, promised_date)
+SELECT '00000000-0000-0000-0000-00000000da5f', gen_random_uuid(), '330702-20260101-9998', '330702001', s.code, s.version,
+       '00000000-0000-0000-0000-00000000da5e', 'e2e 看板', 'accepted', 'accepted', core.today(), core.today() + 20
+FROM core.service_item s WHERE s.code = 'newborn' ORDER BY s.version DESC LIMIT 1;
+SQL
+pending=$(su_psql -c "SELECT count(*) FROM core.task WHERE dept_code = 'WJ' AND status IN ('open', 'claimed', 'returned')")
+check "the department's pending tasks change without a key (WJ: $pending)" wait_match "^ WJ [^ ]+ +$pending " 3
+
 on() { cur=$1; }
 on dash
 keys Tab
