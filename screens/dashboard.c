@@ -314,12 +314,12 @@ static int draw_depts(WINDOW *w, struct dash_state *s, int y, int x, int cols, i
 	char buf[32], label[160];
 	int r = 0;
 
-	heading(w, y + r, x, cols - 29, _("Tasks"), s->panel == P_DEPTS);
+	heading(w, y + r, x, cols - 30, _("Tasks"), s->panel == P_DEPTS);
 	wattrset(w, draw_attr(ROLE_DIM));
-	right_num(w, y + r, x + cols - 29, 8, _("Pending"));
-	right_num(w, y + r, x + cols - 21, 7, _("Yellow"));
-	right_num(w, y + r, x + cols - 14, 7, _("Red"));
-	right_num(w, y + r, x + cols - 7, 7, _("Late"));
+	right_num(w, y + r, x + cols - 30, 8, _("Pending"));
+	right_num(w, y + r, x + cols - 22, 7, _("Yellow"));
+	right_num(w, y + r, x + cols - 15, 6, _("Red"));
+	right_num(w, y + r, x + cols - 9, 9, _("Unsigned"));
 	r++;
 	wattrset(w, A_NORMAL);
 	for (size_t i = 0; i < s->d.ndept && r < rows; i++, r++) {
@@ -327,17 +327,17 @@ static int draw_depts(WINDOW *w, struct dash_state *s, int y, int x, int cols, i
 
 		row_attr(w, s, P_DEPTS, i, y + r, x, cols);
 		snprintf(label, sizeof(label), "%s %s", d->code, d->name);
-		draw_text(w, y + r, x, cols - 28, label);
+		draw_text(w, y + r, x, cols - 30, label);
 		snprintf(buf, sizeof(buf), "%d", d->open + d->claimed + d->returned);
-		right_num(w, y + r, x + cols - 28, 7, buf);
+		right_num(w, y + r, x + cols - 30, 8, buf);
 		snprintf(buf, sizeof(buf), "%d", d->yellow);
-		right_num(w, y + r, x + cols - 21, 7, buf);
+		right_num(w, y + r, x + cols - 22, 7, buf);
 		if (d->red && !(s->panel == P_DEPTS && s->sel[P_DEPTS] == i))
 			wattrset(w, draw_attr(ROLE_ERROR));
 		snprintf(buf, sizeof(buf), "%d", d->red);
-		right_num(w, y + r, x + cols - 14, 7, buf);
+		right_num(w, y + r, x + cols - 15, 6, buf);
 		snprintf(buf, sizeof(buf), "%d", d->unclaimed_late);
-		right_num(w, y + r, x + cols - 7, 7, buf);
+		right_num(w, y + r, x + cols - 9, 9, buf);
 		wattrset(w, A_NORMAL);
 	}
 	return r;
