@@ -41,9 +41,15 @@ SET synchronous_commit = off;
 -- history, instead of by the trigger that starts them now, one case at a
 -- time.
 SELECT to_regclass('core.task') IS NOT NULL AS has_tasks \gset
+-- With sync (sql/061): the history's events are not sent again to the
+-- department systems (no outbox rows for them).
+SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'case_event_outbox') AS has_outbox \gset
 BEGIN;
 \if :has_tasks
 ALTER TABLE core.case DISABLE TRIGGER case_route;
+\endif
+\if :has_outbox
+ALTER TABLE core.case_event DISABLE TRIGGER case_event_outbox;
 \endif
 CREATE TEMP TABLE gen_days ON COMMIT DROP AS
 SELECT d::date AS day
@@ -161,7 +167,7 @@ CROSS JOIN LATERAL (SELECT s.code, s.version FROM core.service_item s
 ALTER TABLE core.case ENABLE TRIGGER case_route;
 -- Tasks: one per step of the item, all started when the case was
 -- accepted (calendar days for the clocks: close enough for history).
--- Cases older than three weeks are finished: steps decided within their
+-- Cases older than a week are finished: steps decided within their
 -- time nine times in ten, a few rejected; one task in twenty was returned
 -- for correction once. Younger cases' tasks are still open (about a
 -- third claimed, some returned), in the ready set when open.
@@ -171,7 +177,7 @@ SELECT k.id AS case_id, k.case_no, k.item_code, k.accepted_at,
        coalesce((st.s ->> 'group')::int, 1) AS grp,
        greatest(coalesce((st.s ->> 'days')::int, 0), 1) AS days,
        st.s ->> 'dept' AS dept, st.s ->> 'name_zh' AS name_zh, st.s ->> 'name_en' AS name_en,
-       k.accepted_on < core.today() - 21 AS done, random() AS u, random() AS v
+       k.accepted_on < core.today() - 7 AS done, random() AS u, random() AS v
 FROM core.case k
 JOIN core.service_item i ON i.code = k.item_code AND i.version = k.item_version
 CROSS JOIN LATERAL jsonb_array_elements(coalesce(i.definition -> 'steps', '[]')) WITH ORDINALITY AS st(s, o)
@@ -221,6 +227,9 @@ FROM (SELECT t.case_id, max(t.decided_at) AS last, bool_or(t.status = 'rejected'
       FROM core.task t WHERE t.case_id IN (SELECT case_id FROM gen_task WHERE done)
       GROUP BY t.case_id) d
 WHERE c.id = d.case_id;
+\endif
+\if :has_outbox
+ALTER TABLE core.case_event ENABLE TRIGGER case_event_outbox;
 \endif
 COMMIT;
 
