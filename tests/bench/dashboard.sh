@@ -74,6 +74,7 @@ gen_ms=$(($(now_ms) - t0))
 tickets=$(su_psql -d "$db" -c "SELECT count(*) FROM core.ticket")
 cases=$(su_psql -d "$db" -c "SELECT count(*) FROM core.case")
 ratings=$(su_psql -d "$db" -c "SELECT count(*) FROM core.rating")
+tasks=$(su_psql -d "$db" -c "SELECT CASE WHEN to_regclass('core.task') IS NULL THEN 0 ELSE (SELECT count(*) FROM core.task) END")
 su_psql -d "$db" -c "VACUUM ANALYZE" >/dev/null
 # Today: a morning's tickets, some called.
 for c in A A A B C G; do
@@ -152,4 +153,4 @@ printf '%-58s %12s\n' "bytes to the terminal, idle ${idle_s} s (x $((60 / idle_s
 printf '%-58s %12s\n' "bytes to the terminal, one changed figure (window paused)" "$one"
 printf '%-58s %12s\n' "bytes to the terminal, a new ticket (queue, waits, chart)" "$ticket"
 printf '%-58s %10dms\n' "a change in another session -> on screen" "$lag"
-printf '%-58s %10.1fs\n' "generating the year ($ratings ratings too)" "$(ratio "$gen_ms" 1000)"
+printf '%-58s %10.1fs\n' "generating the year ($tasks tasks, $ratings ratings too)" "$(ratio "$gen_ms" 1000)"
