@@ -18,6 +18,7 @@
 #include "mask.h"
 #include "picker.h"
 #include "receipt.h"
+#include "result_paper.h"
 #include "review_ui.h"
 #include "screen.h"
 #include "session.h"
@@ -681,6 +682,35 @@ static void start_handover(struct tui *t, struct cases_state *s)
 		s->mode = MODE_HAND;
 }
 
+/* The result paper (办结通知书 / 不予许可决定书) printed or saved; what
+ * became of it, or why not, in msg. */
+static int emit_result_paper(struct tui *t, const char *case_no, const struct cd_handover *h,
+			     char *msg, size_t msglen)
+{
+	const struct cd_config *cfg = tui_config(t);
+	const struct cd_identity *who = tui_who(t);
+	struct cd_error err;
+	char name[96], *paper = NULL, *saved = NULL;
+	int rc;
+
+	cd_error_clear(&err);
+	snprintf(name, sizeof(name), "result-%s", case_no);
+	rc = cd_result_paper_fetch(db_of(t), case_no, h, cfg && cfg->centre_name ? cfg->centre_name : "",
+				   who->full_name[0] ? who->full_name : who->login, who->window_no,
+				   &paper, &err);
+	if (rc == 0)
+		rc = cd_receipt_emit(cfg, paper, name, &saved, &err);
+	if (rc < 0)
+		cd_error_text(&err, msg, (unsigned)msglen);
+	else if (saved)
+		snprintf(msg, msglen, _("Result paper saved as %s"), saved);
+	else
+		snprintf(msg, msglen, "%s", _("Result paper sent to the printer."));
+	free(paper);
+	free(saved);
+	return rc;
+}
+
 static void record_handover(struct tui *t, struct cases_state *s)
 {
 	struct cd_handover h;
@@ -696,13 +726,19 @@ static void record_handover(struct tui *t, struct cases_state *s)
 	}
 	s->stale = true;
 	load_one(t, s, no);
+	/* The handover is recorded; now the paper that goes with the result. */
+	if (emit_result_paper(t, no, &h, text, sizeof(text)) < 0) {
+		tui_message(t, MSG_ERROR, _("Handed over, but the result paper was not printed: %s"), text);
+		free(no);
+		return;
+	}
 	free(no);
 	if (h.on_time)
-		tui_message(t, MSG_OK, _("Handed over: completed %s, promised %s, on time."), h.completed_on,
-			    h.promised_date);
+		tui_message(t, MSG_OK, _("Handed over: completed %s, promised %s, on time. %s"), h.completed_on,
+			    h.promised_date, text);
 	else
-		tui_message(t, MSG_ERROR, _("Handed over: completed %s, promised %s, late."), h.completed_on,
-			    h.promised_date);
+		tui_message(t, MSG_ERROR, _("Handed over: completed %s, promised %s, late. %s"), h.completed_on,
+			    h.promised_date, text);
 }
 
 /* A list of materials to choose one from, in a box in the middle. */

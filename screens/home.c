@@ -25,7 +25,7 @@ struct entry {
 #define ENTRY_TASKS { N_("Task queue"), N_("Claim and review the tasks routed to your department."), &review_screen }
 #define ENTRY_ALL_TASKS { N_("All departments' tasks"), N_("Every department's unfinished tasks, soonest deadline first; open one to reassign it."), &review_all_screen }
 #define ENTRY_OVERDUE { N_("Overdue tasks"), N_("The tasks past their deadline in every department; open one to reassign it."), &review_overdue_screen }
-#define ENTRY_LOOKUP { N_("Case lookup"), N_("Look up any case of the centre and its history."), NULL }
+#define ENTRY_LOOKUP { N_("Case lookup"), N_("Look up any case of the centre and its history."), &cases_screen }
 #define ENTRY_DASH { N_("Live dashboard"), N_("Queues, windows, overdue tasks, sync failures and ratings as they happen."), &dashboard_screen }
 #define ENTRY_REPORTS { N_("Reports"), N_("Daily and monthly figures for the centre."), NULL }
 #define ENTRY_STAFF { N_("Staff"), N_("Staff accounts, roles and windows."), NULL }
@@ -36,7 +36,9 @@ struct entry {
 
 static const struct entry clerk_menu[] = { ENTRY_CALL, ENTRY_APPLY, ENTRY_DRAFTS, ENTRY_CASES };
 static const struct entry helper_menu[] = { ENTRY_CALL, ENTRY_APPLY, ENTRY_DRAFTS, ENTRY_CASES, ENTRY_GREEN };
-static const struct entry reviewer_menu[] = { ENTRY_TASKS, ENTRY_LOOKUP };
+/* A reviewer reads a case through its task: the database lets them see only
+ * the cases their department works on. */
+static const struct entry reviewer_menu[] = { ENTRY_TASKS };
 static const struct entry supervisor_menu[] = { ENTRY_DASH, ENTRY_REPORTS, ENTRY_LOOKUP, ENTRY_RATINGS,
 						ENTRY_OVERDUE, ENTRY_ALL_TASKS, ENTRY_SYNC };
 static const struct entry admin_menu[] = { ENTRY_STAFF, ENTRY_DEPTS, ENTRY_AUDIT, ENTRY_SYNC };

@@ -22,6 +22,7 @@
 #include "item.h"
 #include "mask.h"
 #include "receipt.h"
+#include "result_paper.h"
 #include "task.h"
 #include "taskout.h"
 #include "text.h"
@@ -725,11 +726,53 @@ static void show_route(const struct cd_task *t, size_t nt, const struct cd_case_
 	}
 }
 
+/* One material's verification as JSON; hand: the hand-check reason or NULL. */
+static json_t *verification_json(const struct cd_verify_result *v, const char *hand)
+{
+	json_t *o = json_object(), *d = json_array();
+
+	for (size_t k = 0; k < v->ndiffering; k++)
+		json_array_append_new(d, json_string(v->differing[k]));
+	json_object_set_new(o, "material", json_string(v->material));
+	json_object_set_new(o, "register", json_string(v->register_name));
+	json_object_set_new(o, "outcome", json_string(v->outcome));
+	json_object_set_new(o, "differing", d);
+	json_object_set_new(o, "paper_needed", json_boolean(v->paper_needed));
+	json_object_set_new(o, "detail", cd_json_text(v->detail));
+	if (hand)
+		json_object_set_new(o, "checked_by_hand", json_string(hand));
+	return o;
+}
+
+/* What the verification of the case found, each material with its outcome,
+ * and the hand checks with their reasons: what a reviewer must see. */
+static void show_verifications(const struct cd_verify_results *r, char **hand)
+{
+	int width = 0;
+
+	if (!r->n)
+		return;
+	printf("\n%s\n", _("Verified against shared data"));
+	for (size_t i = 0; i < r->n; i++)
+		if (cd_text_width(r->v[i].material) > width)
+			width = cd_text_width(r->v[i].material);
+	for (size_t i = 0; i < r->n; i++) {
+		fputs("  ", stdout);
+		cd_print_padded(stdout, r->v[i].material, width + 2);
+		fputs(cd_verify_outcome_text(r->v[i].outcome), stdout);
+		if (hand && hand[i])
+			printf(_("; checked by hand: %s"), hand[i]);
+		putchar('\n');
+	}
+}
+
 static int case_show(struct cli *cli, const char *case_no)
 {
 	struct cd_item *it = NULL;
 	struct cd_task *tasks = NULL;
 	struct cd_case_event *events = NULL;
+	struct cd_verify_results ver;
+	char **hand = NULL;
 	size_t nt = 0, ne = 0;
 	struct cd_case c;
 	struct cd_error err;
@@ -739,9 +782,12 @@ static int case_show(struct cli *cli, const char *case_no)
 		return rc;
 	if (cd_case_get(cli->db, case_no, &c, &err) < 0)
 		return cli_fail(&err);
+	memset(&ver, 0, sizeof(ver));
 	if (cd_case_tasks(cli->db, case_no, &tasks, &nt, &err) < 0 ||
-	    cd_case_timeline(cli->db, case_no, &events, &ne, &err) < 0) {
+	    cd_case_timeline(cli->db, case_no, &events, &ne, &err) < 0 ||
+	    cd_case_verifications(cli->db, case_no, &ver, &hand, &err) < 0) {
 		free(tasks);
+		free(events);
 		cd_case_clear(&c);
 		return cli_fail(&err);
 	}
@@ -753,11 +799,21 @@ static int case_show(struct cli *cli, const char *case_no)
 
 		json_object_set_new(o, "tasks", cd_tasks_json(tasks, nt));
 		json_object_set_new(o, "timeline", cd_timeline_json(events, ne));
+		json_t *va = json_array();
+
+		for (size_t i = 0; i < ver.n; i++)
+			json_array_append_new(va, verification_json(&ver.v[i], hand ? hand[i] : NULL));
+		json_object_set_new(o, "verifications", va);
 		cd_json_print(o);
 	} else {
 		show_text(&c, it);
+		show_verifications(&ver, hand);
 		show_route(tasks, nt, events, ne);
 	}
+	for (size_t i = 0; hand && i < ver.n; i++)
+		free(hand[i]);
+	free(hand);
+	cd_verify_results_clear(&ver);
 	free(tasks);
 	free(events);
 	cd_item_free(&it);
@@ -810,12 +866,23 @@ static int case_handover(struct cli *cli, const char *case_no)
 {
 	struct cd_handover h;
 	struct cd_error err;
-	int rc;
+	char clerk[128], name[96], *paper = NULL, *saved = NULL;
+	int rc, window, paper_rc;
 
 	if ((rc = cli_connect(cli)))
 		return rc;
 	if (cd_case_handover(cli->db, case_no, &h, &err) < 0)
 		return cli_fail(&err);
+	/* The handover is recorded; the paper (办结通知书 or 不予许可决定书)
+	 * follows. A paper that fails is reported, and `case paper` would
+	 * not be needed: handing over again answers from the database. */
+	whoami(cli, clerk, sizeof(clerk), &window);
+	snprintf(name, sizeof(name), "result-%s", case_no);
+	paper_rc = cd_result_paper_fetch(cli->db, case_no, &h, cli->cfg->centre_name, clerk, window,
+					 &paper, &err);
+	if (paper_rc == 0)
+		paper_rc = cd_receipt_emit(cli->cfg, paper, name, &saved, &err);
+	free(paper);
 	if (cli->json) {
 		json_t *o = json_object();
 
@@ -824,13 +891,19 @@ static int case_handover(struct cli *cli, const char *case_no)
 		json_object_set_new(o, "completed_on", cd_json_text(h.completed_on));
 		json_object_set_new(o, "promised_date", cd_json_text(h.promised_date));
 		json_object_set_new(o, "on_time", json_boolean(h.on_time));
+		json_object_set_new(o, "paper", saved ? json_string(saved) : json_null());
 		cd_json_print(o);
-		return CD_EXIT_OK;
+	} else {
+		printf(_("Case %s: the result was handed over to the applicant.\n"), case_no);
+		printf(_("Finished on %s, promised by %s: %s\n"), h.completed_on[0] ? h.completed_on : "-",
+		       h.promised_date[0] ? h.promised_date : "-", h.on_time ? _("on time") : _("late"));
+		if (paper_rc == 0 && saved)
+			printf(_("Result paper saved to %s\n"), saved);
+		else if (paper_rc == 0)
+			printf("%s\n", _("Result paper sent to the printer."));
 	}
-	printf(_("Case %s: the result was handed over to the applicant.\n"), case_no);
-	printf(_("Finished on %s, promised by %s: %s\n"), h.completed_on[0] ? h.completed_on : "-",
-	       h.promised_date[0] ? h.promised_date : "-", h.on_time ? _("on time") : _("late"));
-	return CD_EXIT_OK;
+	free(saved);
+	return paper_rc < 0 ? cli_fail(&err) : CD_EXIT_OK;
 }
 
 static int case_list(struct cli *cli, int argc, char **argv)
@@ -969,18 +1042,7 @@ static int case_verify(struct cli *cli, const char *case_no)
 		json_t *a = json_array();
 
 		for (size_t i = 0; i < res.n; i++) {
-			const struct cd_verify_result *v = &res.v[i];
-			json_t *o = json_object(), *d = json_array();
-
-			for (size_t k = 0; k < v->ndiffering; k++)
-				json_array_append_new(d, json_string(v->differing[k]));
-			json_object_set_new(o, "material", json_string(v->material));
-			json_object_set_new(o, "register", json_string(v->register_name));
-			json_object_set_new(o, "outcome", json_string(v->outcome));
-			json_object_set_new(o, "differing", d);
-			json_object_set_new(o, "paper_needed", json_boolean(v->paper_needed));
-			json_object_set_new(o, "detail", cd_json_text(v->detail));
-			json_array_append_new(a, o);
+			json_array_append_new(a, verification_json(&res.v[i], NULL));
 		}
 		json_t *top = json_object();
 

@@ -197,6 +197,63 @@ char *cd_notice_text(const struct cd_notice *n)
 	return out_close(&o);
 }
 
+char *cd_result_text(const struct cd_result_paper *p)
+{
+	struct out o;
+	char window[32];
+
+	out_open(&o);
+	snprintf(window, sizeof(window), "%d 号窗口", p->window_no);
+	fputc('\n', o.f);
+	centred(&o, p->centre_name ? p->centre_name : "");
+	centred(&o, p->rejected ? "不 予 许 可 决 定 书" : "办 结 通 知 书");
+	fputc('\n', o.f);
+	{
+		const struct row head[] = {
+			{ "受理编号：", p->case_no },
+			{ "办理事项：", p->item_name },
+			{ "申请人：", p->applicant_name ? p->applicant_name : "" },
+			{ "证件号码：", p->applicant_id_mask ? p->applicant_id_mask : "" },
+			{ "受理时间：", p->accepted_at },
+			{ "承诺办结日期：", p->promised_date },
+			{ "实际办结日期：", p->completed_on },
+		};
+
+		rows(&o, head, ARRAY_SIZE(head));
+	}
+	fputc('\n', o.f);
+	if (p->rejected) {
+		fprintf(o.f, "您申请办理的“%s”，经%s审查，决定不予许可。\n",
+			p->item_name ? p->item_name : "", p->reject_dept && *p->reject_dept ? p->reject_dept : "承办部门");
+		fprintf(o.f, "理由：%s\n", p->reject_reason ? p->reject_reason : "");
+		if (p->reject_at)
+			fprintf(o.f, "决定时间：%s\n", p->reject_at);
+		fputc('\n', o.f);
+		fputs("如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，\n"
+		      "或者在六个月内依法向人民法院提起行政诉讼。\n", o.f);
+	} else {
+		fprintf(o.f, "您申请办理的“%s”已办结%s，各部门办理情况如下：\n",
+			p->item_name ? p->item_name : "", p->on_time ? "" : "（超过承诺期限）");
+		for (size_t i = 0; i < p->nsteps; i++)
+			fprintf(o.f, "  %zu. %s  %s  办结\n", i + 1,
+				p->steps[i].dept_name ? p->steps[i].dept_name : "",
+				p->steps[i].decided_at ? p->steps[i].decided_at : "");
+		fputc('\n', o.f);
+		fputs("办理结果已当面交付，请核对。\n", o.f);
+	}
+	rule(&o);
+	{
+		const struct row foot[] = {
+			{ "交付人：", p->clerk ? p->clerk : "" },
+			{ "交付窗口：", p->window_no > 0 ? window : NULL },
+			{ "交付时间：", p->handed_over_at },
+		};
+
+		rows(&o, foot, ARRAY_SIZE(foot));
+	}
+	return out_close(&o);
+}
+
 char *cd_paper_for_submit(const struct cd_intake *in, const struct cd_submit_result *res,
 			  const char *centre_name, const char *clerk, int window_no,
 			  const char *now)

@@ -50,9 +50,40 @@ struct cd_notice {
 	int window_no;
 };
 
+/* One step of a case as the result paper lists it. */
+struct cd_paper_step {
+	const char *dept_name;
+	const char *decided_at;         /* YYYY-MM-DD HH:MM */
+};
+
+/* The paper the window hands over with the result: a notice that the case
+ * is complete (办结通知书), or the decision not to grant it (不予许可决定书)
+ * with the department and its reason. */
+struct cd_result_paper {
+	const char *centre_name;
+	const char *case_no;
+	const char *item_name;
+	const char *applicant_name;
+	const char *applicant_id_mask;
+	const char *accepted_at;
+	const char *promised_date;      /* YYYY-MM-DD */
+	const char *completed_on;       /* YYYY-MM-DD */
+	bool on_time;
+	bool rejected;
+	const char *reject_dept;        /* rejected: the department that decided */
+	const char *reject_reason;
+	const char *reject_at;
+	const struct cd_paper_step *steps; /* complete: the departments' approvals */
+	size_t nsteps;
+	const char *clerk;
+	int window_no;
+	const char *handed_over_at;     /* YYYY-MM-DD HH:MM */
+};
+
 /* The texts, malloc'd. */
 char *cd_receipt_text(const struct cd_receipt *r);
 char *cd_notice_text(const struct cd_notice *n);
+char *cd_result_text(const struct cd_result_paper *p);
 
 /* The receipt or notice of a submit (outcome decides which), filled from the
  * form and the database's answer, the identity number masked here. */

@@ -184,6 +184,12 @@ out=$(as reviewer.rs --json task decide "$t4" --approve); is "$(printf '%s' "$ou
 out=$(as clerk1 --json case handover "$c1"); is $? 0 "the window hands the result over"
 is "$(printf '%s' "$out" | jq -r '"\(.status) \(.on_time)"')" "handed_over true" "handed over, on time"
 like "$(printf '%s' "$out" | jq -r .completed_on)" '^[0-9]{4}-' "the actual completion date is kept"
+paper=$(printf '%s' "$out" | jq -r .paper)
+ok "$([ -f "$paper" ]; echo $?)" "the result paper is saved ($paper)"
+like "$(cat "$paper" 2>/dev/null)" '办 结 通 知 书' "it is the notice that the case is complete"
+like "$(cat "$paper" 2>/dev/null)" "受理编号： *$c1" "for this case"
+like "$(grep -c '办结$' "$paper" 2>/dev/null)" '^4$' "listing the four departments' approvals"
+ok "$(grep -q "$FATHER" "$paper" 2>/dev/null; [ $? -ne 0 ]; echo $?)" "with the identity number masked only"
 out=$(as clerk1 case handover "$c1" 2>&1); is $? 1 "handing over twice exits 1"
 is "$(as clerk1 --json case show "$c1" | jq -r .status)" handed_over "the case is handed over"
 
@@ -224,6 +230,10 @@ like "$(LANG=zh_CN.UTF-8 as clerk1 case show "$c2")" "任务 $r3 不予通过：
 out=$(as reviewer.rs task claim "$r4" 2>&1); is $? 1 "a cancelled task cannot be claimed"
 out=$(as clerk1 --json case handover "$c2"); is "$(printf '%s' "$out" | jq -r .status)" handed_over \
 	"the decision of a rejected case is handed over"
+paper=$(printf '%s' "$out" | jq -r .paper)
+like "$(cat "$paper" 2>/dev/null)" '不 予 许 可 决 定 书' "with the decision not to grant it"
+like "$(cat "$paper" 2>/dev/null)" '经医保审查，决定不予许可' "naming the department that decided"
+like "$(cat "$paper" 2>/dev/null)" '理由：不符合参保条件' "and its reason, printed on the notice"
 like "$(kinds "$c2")" 'rejected.*case_rejected' "the timeline records the rejection of the case"
 # ... and at the first step, with the later groups still waiting.
 c4=$(new_case); w1=$(task_of "$c4" 1); w2=$(task_of "$c4" 2)

@@ -68,6 +68,13 @@ is $? 0 "the clerk resolves the mismatch as checked by hand"
 like "$out" 'checked by hand' "and is told so"
 out=$(as clerk1 case resolve "$bad" parents_id_cards --reason "again" 2>&1); is $? 1 "it cannot be resolved twice"
 out=$(as "reviewer.rs" case verify "$bad" 2>&1); is $? 77 "a reviewer cannot verify (77)"
+# The reviewer of the first step (卫健) sees what was checked by hand, and why.
+out=$(as reviewer.wj --json case show "$bad"); is $? 0 "the reviewer of the case's first step reads the case"
+is "$(printf '%s' "$out" | jq -r '.verifications[] | select(.material == "parents_id_cards") | "\(.outcome) \(.checked_by_hand)"')" \
+	"mismatched 户口簿原件核对，姓名登记有误" "and sees the mismatch marked as checked by hand, with the reason"
+like "$(as reviewer.wj case show "$bad")" 'parents_id_cards +mismatched; checked by hand: 户口簿原件核对' \
+	"in the text of case show too"
+out=$(as reviewer.mz case show "$bad" 2>&1); is $? 1 "a reviewer of a department without a task in the case does not"
 
 # --- the look-ups are in the case's audit rows
 out=$(as clerk1 audit list --case "$bad"); is $? 0 "audit list --case"
