@@ -70,7 +70,9 @@
 	ACTION(HANDOVER, 'e', N_("Hand over"), N_("Hand the result of a complete or rejected case to the applicant")) \
 	ACTION(REVEAL, 'x', N_("Reveal"), N_("Show one full personal value of the case for a purpose, which the audit log records")) \
 	ACTION(RETRY, 'R', N_("Retry"), N_("Deliver the selected dead or failing event again")) \
-	ACTION(RETRY_ALL, 'T', N_("Retry all"), N_("Deliver every dead and failing event of the selected event's target again"))
+	ACTION(RETRY_ALL, 'T', N_("Retry all"), N_("Deliver every dead and failing event of the selected event's target again")) \
+	ACTION(TEMP_WINDOW, 'W', N_("Window"), N_("Open a temporary window or change the categories a window serves, with a reason; on a temporary window, close it again (supervisors)")) \
+	ACTION(ESCALATE, 'E', N_("Escalate"), N_("Escalate a case (督办) with a reason (supervisors)"))
 
 enum action {
 	ACT_NONE = 0,

@@ -26,7 +26,7 @@ struct entry {
 #define ENTRY_ALL_TASKS { N_("All departments' tasks"), N_("Every department's unfinished tasks, soonest deadline first; open one to reassign it."), &review_all_screen }
 #define ENTRY_OVERDUE { N_("Overdue tasks"), N_("The tasks past their deadline in every department; open one to reassign it."), &review_overdue_screen }
 #define ENTRY_LOOKUP { N_("Case lookup"), N_("Look up any case of the centre and its history."), &cases_screen }
-#define ENTRY_DASH { N_("Live dashboard"), N_("Queues, windows, overdue tasks, sync failures and ratings as they happen."), NULL }
+#define ENTRY_DASH { N_("Live dashboard"), N_("Queues, windows, overdue tasks, sync failures and ratings as they happen."), &dashboard_screen }
 #define ENTRY_REPORTS { N_("Reports"), N_("Daily and monthly figures for the centre."), NULL }
 #define ENTRY_STAFF { N_("Staff"), N_("Staff accounts, roles and windows."), NULL }
 #define ENTRY_DEPTS { N_("Departments"), N_("Departments and the service items they handle."), NULL }

@@ -119,6 +119,7 @@ extern const struct screen_ops green_screen;     /* arg: NULL, or a const struct
 extern const struct screen_ops rating_screen;    /* arg: const int *, the window rated */
 extern const struct screen_ops followups_screen; /* supervisors: bad ratings to follow up */
 extern const struct screen_ops sync_screen;      /* supervisors, admins: deliveries to department systems */
+extern const struct screen_ops dashboard_screen; /* supervisors: the live dashboard */
 
 /* Opening the green channel's screen on the start of a session. */
 struct green_open {

@@ -46,6 +46,7 @@ static const struct noun nouns[] = {
 	{ "green", cmd_green, N_("log green-channel assisted sessions and home visits (helpers)") },
 	{ "rating", cmd_rating, N_("rate a service (kiosk) and follow up bad ratings") },
 	{ "rate", cmd_rate, N_("the rating pad facing the visitor, full screen (kiosk account)") },
+	{ "report", cmd_report, N_("daily, weekly and any-period figures of the centre (supervisors)") },
 	{ "shared", cmd_shared, N_("import register extracts into the shared-data database") },
 	{ "task", cmd_task, N_("the reviewer's queue: list, claim, decide, release, reassign tasks") },
 	{ "sync", cmd_sync, N_("load targets, show and retry deliveries to department systems") },

@@ -46,6 +46,7 @@ int cmd_rating(struct cli *cli, int argc, char **argv);
 int cmd_shared(struct cli *cli, int argc, char **argv);
 int cmd_task(struct cli *cli, int argc, char **argv);
 int cmd_sync(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
 
 /* The whole program: parses global options, runs a command or the TUI. */
 int cli_main(int argc, char **argv);

@@ -65,6 +65,8 @@ static const struct key_spec keys[] = {
 	{ "sync", "batch", KEY_BATCH, 0, "100", AT(sync_batch) },
 	{ "sync", "poll_seconds", KEY_SECONDS, 0, "30", AT(sync_poll_seconds) },
 	{ "sync", "lease_seconds", KEY_SECONDS, 0, "60", AT(sync_lease_seconds) },
+	{ "dashboard", "conninfo", KEY_ANY, 0, "", AT(dash_conninfo) },
+	{ "dashboard", "wait_target_minutes", KEY_MINUTES, 0, "15", AT(dash_wait_target) },
 };
 
 const char *cd_config_path(const char *explicit_path)
@@ -253,6 +255,7 @@ void cd_config_free(struct cd_config **cfgp)
 		return;
 	free(cfg->path);
 	free(cfg->db_conninfo);
+	free(cfg->dash_conninfo);
 	free(cfg->shared_conninfo);
 	free(cfg->key_file);
 	free(cfg->centre_code);

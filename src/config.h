@@ -26,6 +26,8 @@ struct cd_config {
 	int sync_batch;         /* [sync] batch: events claimed at once */
 	int sync_poll_seconds;  /* [sync] poll_seconds: idle worker's safety-net poll */
 	int sync_lease_seconds; /* [sync] lease_seconds: how long a claim keeps others off */
+	char *dash_conninfo;    /* [dashboard] conninfo: read the dashboard there (a replica); "" = the session's */
+	int dash_wait_target;   /* [dashboard] wait_target_minutes: the forecast keeps waits within it */
 };
 
 /* The file to read: explicit (--config), else $COUNTERDESK_CONFIG, else the

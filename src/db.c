@@ -430,3 +430,10 @@ int cd_conninfo_split(const char *conninfo, char **host, char **port, char **dbn
 	PQconninfoFree(opts);
 	return 0;
 }
+
+struct cd_db *cd_db_open_like(struct cd_db *db, const char *conninfo, const char *application_name,
+			      struct cd_error *err)
+{
+	/* libpq keeps the password the session logged in with (PQpass). */
+	return cd_db_open(conninfo, db->user, PQpass(db->conn), application_name, err);
+}

@@ -74,6 +74,12 @@ int cd_conninfo_split(const char *conninfo, char **host, char **port, char **dbn
 typedef void (*cd_notify_fn)(const char *channel, const char *payload, void *arg);
 void cd_db_on_notify(struct cd_db *db, cd_notify_fn fn, void *arg);
 
+/* Another connection as the same login (and password) to conninfo, e.g.
+ * a read-only streaming replica (target_session_attrs=read-only): for
+ * screens that only read. NULL with err. */
+struct cd_db *cd_db_open_like(struct cd_db *db, const char *conninfo, const char *application_name,
+			      struct cd_error *err);
+
 bool cd_db_connected(struct cd_db *db);
 /* Checks the socket without blocking (consumes input, notices a closed
  * connection). Returns true while connected. */
