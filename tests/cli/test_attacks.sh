@@ -127,6 +127,13 @@ for who in clerk1 green1 reviewer.mz super1 admin1 kiosk1; do
 	}
 	# Rating as staff: only the kiosk (the visitor's pad) rates.
 	[ "$who" = kiosk1 ] || refused "$who" 42501 "cannot rate a service" "SELECT api.rating_add($uuid, 1, 5, '')"
+	# The supervisor's dashboard, reports and steps in.
+	if [ "$who" != super1 ] && [ "$(psql -X -q -At -U postgres -d counterdesk -c "SELECT to_regprocedure('api.dashboard(int)') IS NOT NULL")" = t ]; then
+		refused "$who" 42501 "cannot read the dashboard" 'SELECT * FROM api.dashboard(0)'
+		refused "$who" 42501 "cannot read the reports" 'SELECT * FROM api.report(current_date - 7, current_date)'
+		refused "$who" 42501 "cannot open a temporary window" "SELECT * FROM api.temp_window_open($uuid, 99, '{A}', 'x')"
+		refused "$who" 42501 "cannot escalate a case" "SELECT * FROM api.case_escalate($uuid, '$case_no', 'x')"
+	fi
 	# Supervisors and admins only: the log and its seals.
 	case $who in super1|admin1) ;; *)
 		refused "$who" 42501 "cannot read the audit log" 'SELECT * FROM api.audit_log LIMIT 1'
