@@ -256,6 +256,11 @@ up() {
 		"$bin" --config "$ini" -U postgres forms load
 	fi
 	sync_setup
+	# The demo (not a test cluster) starts with a few cases in the queues.
+	if [ "${COUNTERDESK_THROWAWAY:-0}" != 1 ] && has_command task list &&
+	   [ "$(psql_su -d counterdesk -Atc 'SELECT count(*) FROM core.case')" = 0 ]; then
+		"$top/scripts/demo_cases.sh" "$bin" "$ini" || echo "cluster.sh: the demo cases could not be made" >&2
+	fi
 	echo "Cluster ready: $run (config $ini)"
 }
 
