@@ -27,7 +27,7 @@ struct entry {
 #define ENTRY_OVERDUE { N_("Overdue tasks"), N_("The tasks past their deadline in every department; open one to reassign it."), &review_overdue_screen }
 #define ENTRY_LOOKUP { N_("Case lookup"), N_("Look up any case of the centre and its history."), &cases_screen }
 #define ENTRY_DASH { N_("Live dashboard"), N_("Queues, windows, overdue tasks, sync failures and ratings as they happen."), &dashboard_screen }
-#define ENTRY_REPORTS { N_("Reports"), N_("Daily and monthly figures for the centre."), NULL }
+#define ENTRY_REPORTS { N_("Reports"), N_("A day's or a week's figures for the centre (counterdesk report for any period)."), &report_screen }
 #define ENTRY_STAFF { N_("Staff"), N_("Staff accounts, roles and windows."), NULL }
 #define ENTRY_DEPTS { N_("Departments"), N_("Departments and the service items they handle."), NULL }
 #define ENTRY_RATINGS { N_("Rating follow-ups"), N_("Bad ratings to call back and rectify, by deadline."), &followups_screen }

@@ -120,6 +120,7 @@ extern const struct screen_ops rating_screen;    /* arg: const int *, the window
 extern const struct screen_ops followups_screen; /* supervisors: bad ratings to follow up */
 extern const struct screen_ops sync_screen;      /* supervisors, admins: deliveries to department systems */
 extern const struct screen_ops dashboard_screen; /* supervisors: the live dashboard */
+extern const struct screen_ops report_screen;    /* supervisors: a day's or a week's figures */
 
 /* Opening the green channel's screen on the start of a session. */
 struct green_open {
