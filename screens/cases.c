@@ -1177,6 +1177,10 @@ static enum screen_result cases_key(struct tui *t, void *st, enum action a, cons
 	struct cases_state *s = st;
 	long r;
 
+	/* A box (a question, a picker, a reason) takes every key but those
+	 * that work everywhere. */
+	if (s->mode != MODE_LIST && s->mode != MODE_ONE && action_everywhere(a))
+		return SCR_PASS;
 	switch (s->mode) {
 	case MODE_LIST:
 		if (a == ACT_SUBMIT) {
@@ -1245,137 +1249,57 @@ static enum screen_result cases_key(struct tui *t, void *st, enum action a, cons
 		}
 	case MODE_CORR:
 	case MODE_HAND:
-		switch (a) {
-		case ACT_YES:
+	case MODE_ASK:
+		/* Yes or no: y does it, anything that closes the box does not. */
+		if (a == ACT_YES) {
 			if (s->mode == MODE_CORR)
 				record_corrected(t, s);
-			else
+			else if (s->mode == MODE_HAND)
 				record_handover(t, s);
-			return SCR_DONE;
-		case ACT_NO:
-		case ACT_BACK:
-		case ACT_SUBMIT:
+			else
+				record_supplement(t, s);
+		} else if (a == ACT_NO || a == ACT_BACK || a == ACT_SUBMIT) {
 			s->mode = MODE_ONE;
-			return SCR_DONE;
-		case ACT_HELP:
-		case ACT_QUIT:
-		case ACT_LOCK:
-		case ACT_REDRAW:
-			return SCR_PASS;
-		default:
-			return SCR_DONE;
 		}
-	case MODE_RPICK:
-		switch (a) {
-		case ACT_BACK:
-			box_closed(s);
-			return SCR_DONE;
-		case ACT_SUBMIT:
-			r = picker_selected(&s->rpick);
-			if (r >= 0)
-				ask_reason(s, s->rpick_res[r]);
-			return SCR_DONE;
-		case ACT_HELP:
-		case ACT_QUIT:
-		case ACT_LOCK:
-		case ACT_REDRAW:
-			return SCR_PASS;
-		default:
-			picker_key(&s->rpick, a, k);
-			return SCR_DONE;
-		}
-	case MODE_REASON:
-		switch (a) {
-		case ACT_BACK:
-			box_closed(s);
-			return SCR_DONE;
-		case ACT_SUBMIT:
-			record_resolve(t, s);
-			return SCR_DONE;
-		case ACT_HELP:
-		case ACT_QUIT:
-		case ACT_LOCK:
-		case ACT_REDRAW:
-			return SCR_PASS;
-		default:
-			field_key(&s->reason, a, k);
-			return SCR_DONE;
-		}
-	case MODE_XPICK:
-		switch (a) {
-		case ACT_BACK:
-			box_closed(s);
-			return SCR_DONE;
-		case ACT_SUBMIT:
-			r = picker_selected(&s->xpick);
-			if (r >= 0)
-				ask_purpose(s, (size_t)r);
-			return SCR_DONE;
-		case ACT_HELP:
-		case ACT_QUIT:
-		case ACT_LOCK:
-		case ACT_REDRAW:
-			return SCR_PASS;
-		default:
-			picker_key(&s->xpick, a, k);
-			return SCR_DONE;
-		}
-	case MODE_PURPOSE:
-		switch (a) {
-		case ACT_BACK:
-			box_closed(s);
-			return SCR_DONE;
-		case ACT_SUBMIT:
-			record_reveal(t, s);
-			return SCR_DONE;
-		case ACT_HELP:
-		case ACT_QUIT:
-		case ACT_LOCK:
-		case ACT_REDRAW:
-			return SCR_PASS;
-		default:
-			field_key(&s->purpose, a, k);
-			return SCR_DONE;
-		}
+		return SCR_DONE;
 	case MODE_PICK:
-		switch (a) {
-		case ACT_BACK:
+		if (a == ACT_BACK) {
 			s->mode = MODE_ONE;
-			return SCR_DONE;
-		case ACT_SUBMIT:
+		} else if (a == ACT_SUBMIT) {
 			r = picker_selected(&s->pick);
 			if (r >= 0) {
 				s->ask_mat = s->pick_mat[r];
 				s->mode = MODE_ASK;
 			}
-			return SCR_DONE;
-		case ACT_HELP:
-		case ACT_QUIT:
-		case ACT_LOCK:
-		case ACT_REDRAW:
-			return SCR_PASS;
-		default:
+		} else {
 			picker_key(&s->pick, a, k);
-			return SCR_DONE;
 		}
-	case MODE_ASK:
-		switch (a) {
-		case ACT_YES:
-			record_supplement(t, s);
-			return SCR_DONE;
-		case ACT_NO:
-		case ACT_BACK:
-		case ACT_SUBMIT:
-			s->mode = MODE_ONE;
-			return SCR_DONE;
-		case ACT_HELP:
-		case ACT_QUIT:
-		case ACT_LOCK:
-		case ACT_REDRAW:
-			return SCR_PASS;
-		default:
-			return SCR_DONE;
+		return SCR_DONE;
+	case MODE_RPICK:
+	case MODE_XPICK:
+		if (a == ACT_BACK) {
+			box_closed(s);
+		} else if (a == ACT_SUBMIT) {
+			r = picker_selected(s->mode == MODE_RPICK ? &s->rpick : &s->xpick);
+			if (r >= 0 && s->mode == MODE_RPICK)
+				ask_reason(s, s->rpick_res[r]);
+			else if (r >= 0)
+				ask_purpose(s, (size_t)r);
+		} else {
+			picker_key(s->mode == MODE_RPICK ? &s->rpick : &s->xpick, a, k);
 		}
+		return SCR_DONE;
+	case MODE_REASON:
+	case MODE_PURPOSE:
+		if (a == ACT_BACK)
+			box_closed(s);
+		else if (a == ACT_SUBMIT && s->mode == MODE_REASON)
+			record_resolve(t, s);
+		else if (a == ACT_SUBMIT)
+			record_reveal(t, s);
+		else
+			field_key(s->mode == MODE_REASON ? &s->reason : &s->purpose, a, k);
+		return SCR_DONE;
 	}
 	return SCR_PASS;
 }

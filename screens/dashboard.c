@@ -48,8 +48,6 @@ enum form_kind { F_NONE, F_ESCALATE, F_OPEN_WINDOW, F_CLOSE_WINDOW };
 struct dash_state {
 	struct hall_watch watch;
 	struct task_watch tasks;           /* routing: counterdesk_task */
-	const struct cd_session *sync_ses; /* the session that LISTENs for sync, with ... */
-	unsigned sync_reconnects;          /* ... tui_reconnects() when it did */
 	unsigned long sync_seen;
 	struct cd_dashboard d;
 	bool have;
@@ -82,23 +80,16 @@ static void on_sync(const char *channel, const char *payload, void *arg)
 }
 
 /* LISTENs for sync on this connection once, and again after a reconnect. */
-static void sync_listen(struct tui *t, struct dash_state *s)
-{
-	struct cd_session *ses = tui_session(t);
-	struct cd_error err;
+static struct notify_listen sync_listening;
 
-	if (!ses || tui_conn(t) != CONN_OK)
-		return;
-	if (s->sync_ses == ses && s->sync_reconnects == tui_reconnects(t))
-		return;
-	notify_subscribe(ses, CD_SYNC_CHANNEL, on_sync, NULL);
-	notify_subscribe(ses, CD_SYNC_STATUS_CHANNEL, on_sync, NULL);
-	s->sync_ses = ses;
-	s->sync_reconnects = tui_reconnects(t);
-	cd_error_clear(&err);
-	if (cd_sync_listen(ses->db, &err) < 0)
-		hall_fail(t, _("Deliveries cannot be followed"), &err);
-	sync_heard++; /* what happened before the LISTEN was not heard */
+static void sync_listen(struct tui *t)
+{
+	static const char *const channels[] = { CD_SYNC_CHANNEL, CD_SYNC_STATUS_CHANNEL, NULL };
+	unsigned gen = sync_listening.gen;
+
+	notify_ensure(t, &sync_listening, channels, on_sync, cd_sync_listen, _("Deliveries cannot be followed"));
+	if (sync_listening.gen != gen)
+		sync_heard++; /* what happened before the LISTEN was not heard */
 }
 
 static struct cd_db *read_db(struct tui *t, struct dash_state *s)
@@ -744,7 +735,7 @@ static void dash_enter(struct tui *t, void *st, const void *arg)
 		field_init(&s->f[i], 200, 0);
 	hall_watch_start(t, &s->watch);
 	task_watch_start(t, &s->tasks);
-	sync_listen(t, s);
+	sync_listen(t);
 	s->sync_seen = sync_heard;
 	load(t, s);
 }
@@ -759,7 +750,7 @@ static bool dash_tick(struct tui *t, void *st)
 		s->due = true;
 	if (task_watch_changed(t, &s->tasks, NULL))
 		s->due = true;
-	sync_listen(t, s);
+	sync_listen(t);
 	if (s->sync_seen != sync_heard) {
 		s->sync_seen = sync_heard;
 		s->due = true;

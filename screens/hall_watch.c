@@ -21,14 +21,9 @@
 
 #define RING 64
 #define PAYLOAD_MAX 192
-#define RETRY_SECONDS 5.0
 
 static struct {
-	const struct cd_session *session; /* the connection that LISTENs */
-	unsigned reconnects;              /* tui_reconnects() when it did */
-	unsigned gen;                     /* one more at every LISTEN */
-	bool listening;
-	double next_try;                  /* after a failed LISTEN */
+	struct notify_listen listen;
 	unsigned long count;              /* notifications heard */
 	char payload[RING][PAYLOAD_MAX];
 } hw;
@@ -58,35 +53,10 @@ void hall_fail(struct tui *t, const char *what, const struct cd_error *err)
 
 static bool ensure_listen(struct tui *t)
 {
-	struct cd_session *s = tui_session(t);
-	unsigned reconnects = tui_reconnects(t);
-	struct cd_error err;
+	static const char *const channels[] = { CD_HALL_CHANNEL, NULL };
 
-	if (!s || tui_conn(t) != CONN_OK)
-		return false;
-	if (hw.listening && hw.session == s && hw.reconnects == reconnects)
-		return true;
-	if (tui_now() < hw.next_try && hw.session == s && hw.reconnects == reconnects)
-		return false;
-	notify_subscribe(s, CD_HALL_CHANNEL, on_notify, NULL);
-	cd_error_clear(&err);
-	if (cd_hall_listen(s->db, &err) < 0) {
-		bool first = hw.listening || hw.next_try == 0;
-
-		hw.listening = false;
-		hw.session = s;
-		hw.reconnects = reconnects;
-		hw.next_try = tui_now() + RETRY_SECONDS;
-		if (first)
-			hall_fail(t, _("The hall's changes cannot be followed"), &err);
-		return false;
-	}
-	hw.session = s;
-	hw.reconnects = reconnects;
-	hw.listening = true;
-	hw.next_try = 0;
-	hw.gen++;
-	return true;
+	return notify_ensure(t, &hw.listen, channels, on_notify, cd_hall_listen,
+			     _("The hall's changes cannot be followed"));
 }
 
 bool hall_watch_start(struct tui *t, struct hall_watch *w)
@@ -94,7 +64,7 @@ bool hall_watch_start(struct tui *t, struct hall_watch *w)
 	bool ok = ensure_listen(t);
 
 	w->seen = hw.count;
-	w->listen_gen = hw.gen;
+	w->listen_gen = hw.listen.gen;
 	return ok;
 }
 
@@ -121,9 +91,9 @@ bool hall_watch_next(struct tui *t, struct hall_watch *w, struct hall_event *ev)
 	memset(ev, 0, sizeof(*ev));
 	if (!ensure_listen(t))
 		return false;
-	if (w->listen_gen != hw.gen || hw.count - w->seen > RING) {
+	if (w->listen_gen != hw.listen.gen || hw.count - w->seen > RING) {
 		/* A new LISTEN, or too far behind: what happened is unknown. */
-		w->listen_gen = hw.gen;
+		w->listen_gen = hw.listen.gen;
 		w->seen = hw.count;
 		return true;
 	}

@@ -313,3 +313,8 @@ const char *action_name(enum action a)
 {
 	return a > ACT_NONE && a < ACT_COUNT ? actions[a].name : "";
 }
+
+bool action_everywhere(enum action a)
+{
+	return a == ACT_HELP || a == ACT_QUIT || a == ACT_LOCK || a == ACT_REDRAW;
+}

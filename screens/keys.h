@@ -36,5 +36,8 @@ void keys_first(enum action a, char *buf, size_t len);
 const char *action_hint(enum action a); /* translated short word */
 const char *action_help(enum action a); /* translated sentence */
 const char *action_name(enum action a); /* "help", "quit": for key files and docs */
+/* Help, quit, lock and redraw work everywhere: a dialog or box that takes
+ * every other key lets these through to the framework. */
+bool action_everywhere(enum action a);
 
 #endif

@@ -3,8 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "notify.h"
+#include "screen.h"
 #include "session.h"
+
+#define RETRY_SECONDS 5.0
 
 #define LISTENERS 8
 
@@ -42,4 +46,37 @@ void notify_subscribe(struct cd_session *s, const char *channel, notify_fn fn, v
 	snprintf(listeners[free_at].channel, sizeof(listeners[free_at].channel), "%s", channel);
 	listeners[free_at].fn = fn;
 	listeners[free_at].arg = arg;
+}
+
+bool notify_ensure(struct tui *t, struct notify_listen *l, const char *const *channels,
+		   notify_fn fn, notify_listen_fn listen, const char *fail_what)
+{
+	struct cd_session *s = tui_session(t);
+	unsigned reconnects = tui_reconnects(t);
+	bool same = l->session == s && l->reconnects == reconnects;
+	struct cd_error err;
+	char text[768];
+
+	if (!s || tui_conn(t) != CONN_OK)
+		return false;
+	if (same && (l->listening || tui_now() < l->next_try))
+		return l->listening;
+	for (size_t i = 0; channels[i]; i++)
+		notify_subscribe(s, channels[i], fn, NULL);
+	cd_error_clear(&err);
+	l->session = s;
+	l->reconnects = reconnects;
+	if (listen(s->db, &err) < 0) {
+		bool first = l->listening || l->next_try == 0;
+
+		l->listening = false;
+		l->next_try = tui_now() + RETRY_SECONDS;
+		if (first)
+			tui_message(t, MSG_ERROR, _("%s: %s"), fail_what, cd_error_text(&err, text, sizeof(text)));
+		return false;
+	}
+	l->listening = true;
+	l->next_try = 0;
+	l->gen++;
+	return true;
 }

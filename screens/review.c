@@ -449,12 +449,9 @@ static enum screen_result item_key(struct tui *t, struct review_state *s, enum a
 		clearok(curscr, TRUE);
 		set_filter(t, s);
 		return SCR_DONE;
-	case ACT_HELP:
-	case ACT_QUIT:
-	case ACT_LOCK:
-	case ACT_REDRAW:
-		return SCR_PASS;
 	default:
+		if (action_everywhere(a))
+			return SCR_PASS;
 		picker_key(&s->items, a, k);
 		return SCR_DONE;
 	}

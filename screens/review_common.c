@@ -20,15 +20,10 @@
 #include "session.h"
 #include "util.h"
 
-#define RETRY_SECONDS 5.0
 #define RING 64
 
 static struct {
-	const struct cd_session *session;
-	unsigned reconnects;
-	unsigned gen;
-	bool listening;
-	double next_try;
+	struct notify_listen listen;
 	unsigned long count;   /* notifications heard */
 	unsigned long changes; /* decisions taken on this terminal */
 	char dept[RING][17];   /* the department each one named, "" when none */
@@ -60,42 +55,17 @@ void review_fail(struct tui *t, const char *what, const struct cd_error *err)
 
 static bool ensure_listen(struct tui *t)
 {
-	struct cd_session *s = tui_session(t);
-	unsigned reconnects = tui_reconnects(t);
-	struct cd_error err;
+	static const char *const channels[] = { CD_TASK_CHANNEL, NULL };
 
-	if (!s || tui_conn(t) != CONN_OK)
-		return false;
-	if (tw.listening && tw.session == s && tw.reconnects == reconnects)
-		return true;
-	if (tui_now() < tw.next_try && tw.session == s && tw.reconnects == reconnects)
-		return false;
-	notify_subscribe(s, CD_TASK_CHANNEL, on_notify, NULL);
-	cd_error_clear(&err);
-	if (cd_task_listen(s->db, &err) < 0) {
-		bool first = tw.listening || tw.next_try == 0;
-
-		tw.listening = false;
-		tw.session = s;
-		tw.reconnects = reconnects;
-		tw.next_try = tui_now() + RETRY_SECONDS;
-		if (first)
-			review_fail(t, _("Changes to the queue cannot be followed"), &err);
-		return false;
-	}
-	tw.session = s;
-	tw.reconnects = reconnects;
-	tw.listening = true;
-	tw.next_try = 0;
-	tw.gen++;
-	return true;
+	return notify_ensure(t, &tw.listen, channels, on_notify, cd_task_listen,
+			     _("Changes to the queue cannot be followed"));
 }
 
 void task_watch_start(struct tui *t, struct task_watch *w)
 {
 	ensure_listen(t);
 	w->seen = tw.count;
-	w->listen_gen = tw.gen;
+	w->listen_gen = tw.listen.gen;
 	w->changes = tw.changes;
 }
 
@@ -106,7 +76,7 @@ bool task_watch_changed(struct tui *t, struct task_watch *w, const char *dept)
 	w->changes = tw.changes;
 	if (!ensure_listen(t))
 		return changed;
-	if (w->listen_gen != tw.gen || tw.count - w->seen > RING) {
+	if (w->listen_gen != tw.listen.gen || tw.count - w->seen > RING) {
 		/* A new LISTEN, or too far behind: what happened is unknown. */
 		changed = true;
 	} else {
@@ -117,7 +87,7 @@ bool task_watch_changed(struct tui *t, struct task_watch *w, const char *dept)
 				changed = true;
 		}
 	}
-	w->listen_gen = tw.gen;
+	w->listen_gen = tw.listen.gen;
 	w->seen = tw.count;
 	return changed;
 }

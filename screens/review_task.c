@@ -689,19 +689,6 @@ static void picked(struct task_state *s)
 
 /* ---- keys ---- */
 
-static enum screen_result modal_pass(enum action a)
-{
-	switch (a) {
-	case ACT_HELP:
-	case ACT_QUIT:
-	case ACT_LOCK:
-	case ACT_REDRAW:
-		return SCR_PASS;
-	default:
-		return SCR_DONE;
-	}
-}
-
 static enum screen_result view_key(struct tui *t, struct task_state *s, enum action a)
 {
 	if (!s->have_task && a != ACT_BACK)
@@ -779,7 +766,7 @@ static enum screen_result task_key(struct tui *t, void *st, enum action a, const
 		}
 		if (field_key(&s->reason, a, k))
 			return SCR_DONE;
-		return modal_pass(a);
+		return action_everywhere(a) ? SCR_PASS : SCR_DONE;
 	case MODE_PICK:
 		if (a == ACT_BACK) {
 			box_closed(s);
@@ -791,7 +778,7 @@ static enum screen_result task_key(struct tui *t, void *st, enum action a, const
 		}
 		if (picker_key(&s->pick, a, k))
 			return SCR_DONE;
-		return modal_pass(a);
+		return action_everywhere(a) ? SCR_PASS : SCR_DONE;
 	case MODE_RELEASE:
 		if (a == ACT_YES) {
 			release(t, s);
@@ -801,7 +788,7 @@ static enum screen_result task_key(struct tui *t, void *st, enum action a, const
 			box_closed(s);
 			return SCR_DONE;
 		}
-		return modal_pass(a);
+		return action_everywhere(a) ? SCR_PASS : SCR_DONE;
 	}
 	return SCR_PASS;
 }

@@ -24,8 +24,6 @@ struct sync_state {
 	size_t nst;
 	struct cd_sync_problem *pr;
 	size_t npr;
-	const struct cd_session *listening; /* the session that LISTENs, with ... */
-	unsigned reconnects;                /* ... tui_reconnects() when it did */
 	double last_load;
 };
 
@@ -113,23 +111,16 @@ static void load(struct tui *t, struct sync_state *s)
 		picker_select(&s->list, (size_t)keep);
 }
 
-static void listen_if_needed(struct tui *t, struct sync_state *s)
-{
-	struct cd_session *ses = tui_session(t);
-	struct cd_error err;
+static struct notify_listen listening;
 
-	if (!ses || tui_conn(t) != CONN_OK)
-		return;
-	if (s->listening == ses && s->reconnects == tui_reconnects(t))
-		return;
-	notify_subscribe(ses, CD_SYNC_CHANNEL, on_notify, NULL);
-	notify_subscribe(ses, CD_SYNC_STATUS_CHANNEL, on_notify, NULL);
-	cd_error_clear(&err);
-	s->listening = ses;
-	s->reconnects = tui_reconnects(t);
-	if (cd_sync_listen(ses->db, &err) < 0)
-		fail(t, _("Deliveries cannot be followed"), &err);
-	heard++; /* what happened before the LISTEN was not heard */
+static void listen_if_needed(struct tui *t)
+{
+	static const char *const channels[] = { CD_SYNC_CHANNEL, CD_SYNC_STATUS_CHANNEL, NULL };
+	unsigned gen = listening.gen;
+
+	notify_ensure(t, &listening, channels, on_notify, cd_sync_listen, _("Deliveries cannot be followed"));
+	if (listening.gen != gen)
+		heard++; /* what happened before the LISTEN was not heard */
 }
 
 static void sync_draw(struct tui *t, void *st, WINDOW *w)
@@ -240,7 +231,7 @@ static void sync_enter(struct tui *t, void *st, const void *arg)
 
 	(void)arg;
 	picker_init(&s->list, false);
-	listen_if_needed(t, s);
+	listen_if_needed(t);
 	load(t, s);
 	s->last_load = tui_now();
 	heard = 0;
@@ -250,7 +241,7 @@ static bool sync_tick(struct tui *t, void *st)
 {
 	struct sync_state *s = st;
 
-	listen_if_needed(t, s);
+	listen_if_needed(t);
 	if (!heard || tui_now() - s->last_load < RELOAD_GAP)
 		return false;
 	heard = 0;

@@ -964,15 +964,7 @@ static void open_green(struct tui *t, struct window_state *s)
 
 static enum screen_result dialog_pass(enum action a)
 {
-	switch (a) {
-	case ACT_HELP:
-	case ACT_QUIT:
-	case ACT_LOCK:
-	case ACT_REDRAW:
-		return SCR_PASS;
-	default:
-		return SCR_DONE;
-	}
+	return action_everywhere(a) ? SCR_PASS : SCR_DONE;
 }
 
 static enum screen_result transfer_key(struct tui *t, struct window_state *s, enum action a,
