@@ -20,32 +20,13 @@ per_day=${BENCH_TICKETS_PER_DAY:-3830}
 cases_per_day=${BENCH_CASES_PER_DAY:-1150}
 db=cd_dashbench
 
-own_cluster=""
-if [ -z "${COUNTERDESK_CONFIG:-}" ]; then
-	own_cluster=$(mktemp -d /tmp/cddashbench.XXXXXX)
-	chmod 755 "$own_cluster"
-	echo "== a throwaway cluster in $own_cluster"
-	COUNTERDESK_THROWAWAY=1 "$top/scripts/cluster.sh" up "$own_cluster/cluster" >"$own_cluster/setup.log" 2>&1 ||
-		{ cat "$own_cluster/setup.log"; exit 1; }
-	export COUNTERDESK_CONFIG="$own_cluster/cluster/counterdesk.ini" PGHOST="$own_cluster/cluster/run"
-	export COUNTERDESK_BIN="$top/build/counterdesk" COUNTERDESK_TMP="$own_cluster"
-	export COUNTERDESK_LOCALEDIR="$top/build/locale"
-fi
-bin=${COUNTERDESK_BIN:-$top/build/counterdesk}
-tmp=$(mktemp -d "${COUNTERDESK_TMP:-/tmp}/dashbench.XXXXXX")
+. "$top/tests/bench/lib.sh"
+bench_cleanup_extra() {
+	tm kill-server >/dev/null 2>&1
+}
+bench_start dashbench
 sock="cddashbench$$"
 tm() { tmux -u -L "$sock" -f /dev/null "$@"; }
-cleanup() {
-	tm kill-server >/dev/null 2>&1
-	[ -n "${BENCH_KEEP:-}" ] || psql -X -q -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
-	rm -rf "$tmp"
-	if [ -n "$own_cluster" ]; then
-		"$top/scripts/cluster.sh" destroy "$own_cluster/cluster" >/dev/null 2>&1
-		rm -rf "$own_cluster"
-	fi
-}
-trap cleanup EXIT
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -v ON_ERROR_STOP=1 "$@"; }
 now_ms() { date +%s%3N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 # timed LOGIN N SQL: the milliseconds of N runs of one statement in one
@@ -56,13 +37,7 @@ timed() {
 }
 
 # ---------------------------------------------------------------- a database of its own
-echo "== setting up $db"
-su_psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || exit 1
-sed "s|dbname=counterdesk\$|dbname=$db|" "$COUNTERDESK_CONFIG" >"$tmp/bench.ini"
-"$bin" --config "$tmp/bench.ini" -U postgres db migrate >"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log"; exit 1; }
-for f in "$top"/sql/demo/*.sql; do
-	su_psql -d "$db" -1 -f "$f" >/dev/null || exit 1
-done
+bench_database
 "$bin" --config "$tmp/bench.ini" -U postgres forms load >>"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log"; exit 1; }
 "$bin" --config "$tmp/bench.ini" -U postgres hall load >>"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log"; exit 1; }
 

@@ -22,42 +22,12 @@ waiting=10000
 history=100000
 db=cd_hallbench
 
-own_cluster=""
-if [ -z "${COUNTERDESK_CONFIG:-}" ]; then
-	own_cluster=$(mktemp -d /tmp/cdhallbench.XXXXXX)
-	chmod 755 "$own_cluster"
-	echo "== a throwaway cluster in $own_cluster"
-	COUNTERDESK_THROWAWAY=1 "$top/scripts/cluster.sh" up "$own_cluster/cluster" >"$own_cluster/setup.log" 2>&1 ||
-		{ cat "$own_cluster/setup.log"; exit 1; }
-	export COUNTERDESK_CONFIG="$own_cluster/cluster/counterdesk.ini" PGHOST="$own_cluster/cluster/run"
-	export COUNTERDESK_BIN="$top/build/counterdesk" COUNTERDESK_TMP="$own_cluster"
-fi
-bin=${COUNTERDESK_BIN:-$top/build/counterdesk}
-tmp=$(mktemp -d "${COUNTERDESK_TMP:-/tmp}/hallbench.XXXXXX")
-cleanup() {
-	# BENCH_KEEP=1 keeps the database to look at afterwards.
-	[ -n "${BENCH_KEEP:-}" ] || psql -X -q -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
-	rm -rf "$tmp"
-	if [ -n "$own_cluster" ]; then
-		"$top/scripts/cluster.sh" destroy "$own_cluster/cluster" >/dev/null 2>&1
-		rm -rf "$own_cluster"
-	fi
-}
-trap cleanup EXIT
-
-pgbench=""
-for v in 15 16 17; do [ -x "/usr/lib/postgresql/$v/bin/pgbench" ] && pgbench="/usr/lib/postgresql/$v/bin/pgbench" && break; done
-[ -n "$pgbench" ] || pgbench=$(command -v pgbench) || { echo "bench: pgbench not found"; exit 1; }
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -v ON_ERROR_STOP=1 "$@"; }
+. "$top/tests/bench/lib.sh"
+bench_start hallbench
+bench_pgbench
 
 # ---------------------------------------------------------------- a database of its own
-echo "== setting up $db"
-su_psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || exit 1
-sed "s|dbname=counterdesk\$|dbname=$db|" "$COUNTERDESK_CONFIG" >"$tmp/bench.ini"
-"$bin" --config "$tmp/bench.ini" -U postgres db migrate >"$tmp/migrate.log" 2>&1 || { cat "$tmp/migrate.log"; exit 1; }
-for f in "$top"/sql/demo/*.sql; do
-	su_psql -d "$db" -1 -f "$f" >/dev/null || exit 1
-done
+bench_database
 {
 	printf '[rules]\npriority_cap = 3\nordinary_wait_minutes = 20\nrecall_limit = 2\nclosing_time = 23:59\n'
 	printf 'green_category = G\n[categories]\nA = 综合受理\nG = 绿色通道\n[windows]\n'

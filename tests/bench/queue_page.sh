@@ -20,40 +20,12 @@ closed_cases=${BENCH_CLOSED_CASES:-100000}   # ten finished tasks each
 seconds=${BENCH_SECONDS:-5}
 db=cd_queuebench
 
-own_cluster=""
-if [ -z "${COUNTERDESK_CONFIG:-}" ]; then
-	own_cluster=$(mktemp -d /tmp/cdqueuebench.XXXXXX)
-	chmod 755 "$own_cluster"
-	echo "== a throwaway cluster in $own_cluster"
-	COUNTERDESK_THROWAWAY=1 "$top/scripts/cluster.sh" up "$own_cluster/cluster" >"$own_cluster/setup.log" 2>&1 ||
-		{ cat "$own_cluster/setup.log"; exit 1; }
-	export COUNTERDESK_CONFIG="$own_cluster/cluster/counterdesk.ini" PGHOST="$own_cluster/cluster/run"
-	export COUNTERDESK_BIN="$top/build/counterdesk" COUNTERDESK_TMP="$own_cluster"
-fi
-bin=${COUNTERDESK_BIN:-$top/build/counterdesk}
-tmp=$(mktemp -d "${COUNTERDESK_TMP:-/tmp}/queuebench.XXXXXX")
-cleanup() {
-	[ -n "${BENCH_KEEP:-}" ] || psql -X -q -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
-	rm -rf "$tmp"
-	if [ -n "$own_cluster" ]; then
-		"$top/scripts/cluster.sh" destroy "$own_cluster/cluster" >/dev/null 2>&1
-		rm -rf "$own_cluster"
-	fi
-}
-trap cleanup EXIT
+. "$top/tests/bench/lib.sh"
+bench_start queuebench
 
-pgbench=""
-for v in 15 16 17; do [ -x "/usr/lib/postgresql/$v/bin/pgbench" ] && pgbench="/usr/lib/postgresql/$v/bin/pgbench" && break; done
-[ -n "$pgbench" ] || pgbench=$(command -v pgbench) || { echo "bench: pgbench not found"; exit 1; }
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -v ON_ERROR_STOP=1 "$@"; }
+bench_pgbench
 
-echo "== setting up $db"
-su_psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || exit 1
-sed "s|dbname=counterdesk\$|dbname=$db|" "$COUNTERDESK_CONFIG" >"$tmp/bench.ini"
-"$bin" --config "$tmp/bench.ini" -U postgres db migrate >"$tmp/migrate.log" 2>&1 || { cat "$tmp/migrate.log"; exit 1; }
-for f in "$top"/sql/demo/*.sql; do
-	su_psql -d "$db" -1 -f "$f" >/dev/null || exit 1
-done
+bench_database
 "$bin" --config "$tmp/bench.ini" -U postgres calendar load >/dev/null || exit 1
 
 # One case through api.case_submit gives the applicant; the others are

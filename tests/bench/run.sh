@@ -5,7 +5,7 @@ set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 status=0
 for b in "$dir"/*.sh; do
-	[ "$(basename "$b")" = run.sh ] && continue
+	case "$(basename "$b")" in run.sh | lib.sh) continue ;; esac
 	echo
 	echo "#### $(basename "$b")"
 	bash "$b" || { echo "benchmark $(basename "$b") failed"; status=1; }
