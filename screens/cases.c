@@ -1199,29 +1199,13 @@ static enum screen_result cases_key(struct tui *t, void *st, enum action a, cons
 		}
 		return picker_key(&s->list, a, k) ? SCR_DONE : SCR_PASS;
 	case MODE_ONE:
+		if (action_scroll(a, &s->scroll, s->page, (int)s->nlines))
+			return SCR_DONE;
 		switch (a) {
 		case ACT_BACK:
 			s->mode = MODE_LIST;
 			if (s->stale)
 				load_list(t, s);
-			return SCR_DONE;
-		case ACT_UP:
-			s->scroll--;
-			return SCR_DONE;
-		case ACT_DOWN:
-			s->scroll++;
-			return SCR_DONE;
-		case ACT_PAGE_UP:
-			s->scroll -= s->page > 2 ? s->page - 1 : 1;
-			return SCR_DONE;
-		case ACT_PAGE_DOWN:
-			s->scroll += s->page > 2 ? s->page - 1 : 1;
-			return SCR_DONE;
-		case ACT_FIRST:
-			s->scroll = 0;
-			return SCR_DONE;
-		case ACT_LAST:
-			s->scroll = (int)s->nlines;
 			return SCR_DONE;
 		case ACT_SUPPLEMENT:
 			start_supplement(t, s);

@@ -318,3 +318,31 @@ bool action_everywhere(enum action a)
 {
 	return a == ACT_HELP || a == ACT_QUIT || a == ACT_LOCK || a == ACT_REDRAW;
 }
+
+bool action_scroll(enum action a, int *top, int page, int lines)
+{
+	int step = page > 2 ? page - 1 : 1; /* a page keeps one line in view */
+
+	switch (a) {
+	case ACT_UP:
+		--*top;
+		return true;
+	case ACT_DOWN:
+		++*top;
+		return true;
+	case ACT_PAGE_UP:
+		*top -= step;
+		return true;
+	case ACT_PAGE_DOWN:
+		*top += step;
+		return true;
+	case ACT_FIRST:
+		*top = 0;
+		return true;
+	case ACT_LAST:
+		*top = lines;
+		return true;
+	default:
+		return false;
+	}
+}

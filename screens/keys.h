@@ -39,5 +39,9 @@ const char *action_name(enum action a); /* "help", "quit": for key files and doc
 /* Help, quit, lock and redraw work everywhere: a dialog or box that takes
  * every other key lets these through to the framework. */
 bool action_everywhere(enum action a);
+/* Up, Down, PgUp, PgDn, Home and End on a text that scrolls: moves *top
+ * by a line or a page (page: lines shown) and answers true; false for any
+ * other action. The draw keeps *top within the text. */
+bool action_scroll(enum action a, int *top, int page, int lines);
 
 #endif

@@ -2,7 +2,7 @@
  * day or a week, read when opened or when the period changes (one call of
  * api.report each time, never per key) and shown as the command's text.
  * ←/→ move to the period before or after, Space switches day and week,
- * ↑↓ PgUp PgDn scroll. */
+ * ↑↓ PgUp PgDn Home End scroll. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +23,7 @@ struct report_state {
 	char from[11], to[11];  /* the period, as cd_report_period gives it */
 	char **lines;
 	size_t nlines;
-	size_t top;             /* first line shown */
+	int top;                /* first line shown */
 	int body;               /* lines of text the last draw had room for */
 	char error[600];        /* why the report could not be read, "" */
 };
@@ -128,8 +128,12 @@ static void report_draw(struct tui *t, void *st, WINDOW *w)
 	(void)t;
 	/* The report's own first line names the period. */
 	s->body = h - 2 > 1 ? h - 2 : 1;
+	if (s->top > (int)s->nlines - s->body)
+		s->top = (int)s->nlines - s->body;
+	if (s->top < 0)
+		s->top = 0;
 	for (int y = 0; y < s->body; y++) {
-		size_t i = s->top + (size_t)y;
+		size_t i = (size_t)s->top + (size_t)y;
 
 		if (y == 0 && s->error[0]) {
 			wattrset(w, draw_attr(ROLE_ERROR));
@@ -143,18 +147,6 @@ static void report_draw(struct tui *t, void *st, WINDOW *w)
 	draw_text_pad(w, h - 1, 1, wd - 2,
 		      _("<- ->: period before / after   Space: day or week   Up Down PgUp PgDn: scroll   Esc: back"));
 	wattrset(w, A_NORMAL);
-}
-
-static void scroll_by(struct report_state *s, long n)
-{
-	long last = (long)s->nlines - s->body;
-	long top = (long)s->top + n;
-
-	if (top > last)
-		top = last;
-	if (top < 0)
-		top = 0;
-	s->top = (size_t)top;
 }
 
 static enum screen_result report_key(struct tui *t, void *st, enum action a, const struct key *k)
@@ -175,20 +167,8 @@ static enum screen_result report_key(struct tui *t, void *st, enum action a, con
 		s->weekly = !s->weekly;
 		load(t, s);
 		return SCR_DONE;
-	case ACT_UP:
-		scroll_by(s, -1);
-		return SCR_DONE;
-	case ACT_DOWN:
-		scroll_by(s, 1);
-		return SCR_DONE;
-	case ACT_PAGE_UP:
-		scroll_by(s, -(long)s->body);
-		return SCR_DONE;
-	case ACT_PAGE_DOWN:
-		scroll_by(s, s->body);
-		return SCR_DONE;
 	default:
-		return SCR_PASS;
+		return action_scroll(a, &s->top, s->body, (int)s->nlines) ? SCR_DONE : SCR_PASS;
 	}
 }
 
@@ -199,7 +179,8 @@ static void report_leave(struct tui *t, void *st)
 }
 
 static const enum action report_keys[] = { ACT_LEFT, ACT_RIGHT, ACT_TOGGLE, ACT_UP, ACT_DOWN,
-					   ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_BACK, ACT_NONE };
+					   ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_FIRST, ACT_LAST, ACT_BACK,
+					   ACT_NONE };
 
 static const struct hint report_hints[] = {
 	{ ACT_TOGGLE, N_("Day/week") },

@@ -693,27 +693,11 @@ static enum screen_result view_key(struct tui *t, struct task_state *s, enum act
 {
 	if (!s->have_task && a != ACT_BACK)
 		return SCR_PASS;
+	if (action_scroll(a, &s->scroll, s->page, (int)s->lines.n))
+		return SCR_DONE;
 	switch (a) {
 	case ACT_BACK:
 		tui_pop(t);
-		return SCR_DONE;
-	case ACT_UP:
-		s->scroll--;
-		return SCR_DONE;
-	case ACT_DOWN:
-		s->scroll++;
-		return SCR_DONE;
-	case ACT_PAGE_UP:
-		s->scroll -= s->page > 2 ? s->page - 1 : 1;
-		return SCR_DONE;
-	case ACT_PAGE_DOWN:
-		s->scroll += s->page > 2 ? s->page - 1 : 1;
-		return SCR_DONE;
-	case ACT_FIRST:
-		s->scroll = 0;
-		return SCR_DONE;
-	case ACT_LAST:
-		s->scroll = (int)s->lines.n;
 		return SCR_DONE;
 	case ACT_CLAIM:
 		claim(t, s);
