@@ -96,18 +96,26 @@ HBA
 	chown "$owner" "$data/pg_hba.conf" "$data/pg_ident.conf"
 }
 
+# A login with no password and no special rights, for peer authentication
+# through the pg_ident maps above. ROLE is a constant of this script.
+peer_login() { # DATABASE ROLE
+	psql_su -d "$1" <<SQL
+DO \$l\$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '$2') THEN
+		CREATE ROLE $2 LOGIN;
+	END IF;
+END
+\$l\$;
+ALTER ROLE $2 LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL;
+SQL
+}
+
 # The read-only login of the shared-data database (sql/shared/001_registers.sql
 # makes the group NOLOGIN; here it becomes the login the FDW uses).
 registry_reader() {
+	peer_login counterdesk_shared cd_registry_reader
 	psql_su -d counterdesk_shared <<'SQL'
-DO $r$
-BEGIN
-	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'cd_registry_reader') THEN
-		CREATE ROLE cd_registry_reader LOGIN;
-	END IF;
-END
-$r$;
-ALTER ROLE cd_registry_reader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL;
 GRANT USAGE ON SCHEMA registry TO cd_registry_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA registry TO cd_registry_reader;
 SQL
@@ -158,15 +166,8 @@ INI
 # spool directory, and the targets loaded. The demo (not a throwaway test
 # cluster) also starts the worker, so deliveries happen while you work.
 sync_setup() {
+	peer_login counterdesk counterdesk_sync
 	psql_su -d counterdesk <<'SQL'
-DO $s$
-BEGIN
-	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'counterdesk_sync') THEN
-		CREATE ROLE counterdesk_sync LOGIN;
-	END IF;
-END
-$s$;
-ALTER ROLE counterdesk_sync LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL;
 GRANT cd_sync TO counterdesk_sync;
 SQL
 	ensure_db counterdesk_target_demo
