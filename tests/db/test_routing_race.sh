@@ -220,4 +220,42 @@ is "$events" "$npairs" "one task_started event each"
 sumstarted=$(cat "$d"/par.* | awk '/^[0-9]+$/ { s += $1 } END { print s + 0 }')
 is "$sumstarted" "$npairs" "exactly one of each pair of approvals reports the started step"
 
+# ---------------------------------------------------------------- the floor under releases
+# Take next starts at its department's floor (sql/052_take_next_floor.sql).
+# The zz_race tasks still held go back to the ready set; then 16 clients
+# each take next and release what they took, 25 times, all at once: every
+# release puts back a row more urgent than the floor the other takes are
+# raising meanwhile. Afterwards no ready row is below its department's
+# floor, and one reviewer taking next until nothing is left gets every row,
+# most urgent first.
+su_psql >/dev/null <<'SQL'
+INSERT INTO core.task_ready (task_id, dept_code, due_at)
+SELECT t.id, t.dept_code, t.due_at FROM core.task t
+WHERE t.item_code = 'zz_race' AND t.status = 'claimed' ORDER BY t.id;
+UPDATE core.task SET status = 'open', claimed_by = NULL, claimed_at = NULL, claim_expires_at = NULL
+WHERE item_code = 'zz_race' AND status = 'claimed';
+SQL
+ready=$(su_psql -c "SELECT count(*) FROM core.task_ready WHERE dept_code = 'MZ'")
+for i in $(seq 1 25); do
+	echo "SELECT count(*) FROM api.task_release(gen_random_uuid(), (SELECT id FROM api.task_take_next(gen_random_uuid())));"
+done >"$d/churn.sql"
+for c in $(seq 1 16); do
+	login=reviewer.mz
+	[ $((c % 2)) = 0 ] && login=reviewer.mz2
+	( as_psql "$login" -v ON_ERROR_STOP=1 -f "$d/churn.sql" >/dev/null 2>"$d/churn.$c.err"; echo $? >"$d/churn.$c.rc" ) &
+done
+wait
+rcs=$(cat "$d"/churn.*.rc | sort -u | tr '\n' ' ')
+is "$rcs" "0 " "16 clients took and released 25 times each at once, none failed"
+below=$(su_psql -c "SELECT count(*) FROM core.task_ready r JOIN core.ready_floor f ON f.dept_code = r.dept_code
+	WHERE (r.due_at, r.task_id) < (f.due_at, f.task_id)")
+is "$below" 0 "no ready row is below its department's floor"
+floor=$(su_psql -c "SELECT count(*) FROM core.ready_floor WHERE dept_code = 'MZ'")
+is "$floor" 1 "the department has a floor"
+expect=$(su_psql -c "SELECT string_agg(task_id::text, ' ' ORDER BY due_at, task_id) FROM core.task_ready WHERE dept_code = 'MZ'")
+for i in $(seq 1 $((ready + 1))); do echo "SELECT id FROM api.task_take_next(gen_random_uuid());"; done >"$d/drain.sql"
+drained=$(as_psql reviewer.mz -v ON_ERROR_STOP=1 -f "$d/drain.sql" | grep . | tr '\n' ' ' | sed 's/ $//')
+is "$(echo "$drained" | wc -w)" "$ready" "taking next until nothing is left hands out all $ready ready tasks"
+is "$drained" "$expect" "... one by one, most urgent first"
+
 done_testing
