@@ -18,6 +18,14 @@
 # prepared statements. Afterwards: every take is one claimed event, no task
 # claimed twice, every approval recorded.
 #
+# Two more figures put the ratio in its place (docs/routing.md, "Take next:
+# where the time goes"): pgbench's built-in simple-update transaction (-N:
+# one single-row UPDATE with the SELECT and the history INSERT around it,
+# as pgbench ships it), and the one write no take can leave out, the claim
+# itself: one UPDATE of a random open task row setting what a take sets,
+# as the superuser, plain SQL (no function, no row-level security, no
+# queue), run after the checks.
+#
 # Runs against the cluster of `make bench` (scripts/check.sh --bench) in a
 # database of its own, cd_taskbench; run by hand it makes a throwaway
 # cluster first:   tests/bench/take_next.sh
@@ -138,6 +146,10 @@ PGPASSWORD=reviewer.mz-demo "$pgbench" -n -M prepared -U reviewer.mz -c 16 -j 2 
 grep -q "number of failed transactions: 0" "$tmp/decide.out" ||
 	{ echo "bench: some decisions failed"; tail -20 "$tmp/decide.out"; exit 1; }
 
+echo "== pgbench's built-in simple-update, 16 clients, ${base_seconds}s"
+"$pgbench" -n -M prepared -U postgres -c 16 -j 2 -T "$base_seconds" -b simple-update "$db" \
+	>"$tmp/simple.out" 2>&1 || { tail -20 "$tmp/simple.out"; exit 1; }
+
 take=$(tps_of "$tmp/take.out")
 decide=$(tps_of "$tmp/decide.out")
 update=$(tps_of "$tmp/update.out")
@@ -154,13 +166,31 @@ approved=$(su_psql -d "$db" -c "SELECT count(*) FROM core.task WHERE status = 'a
 	AND decided_by = 'reviewer.mz' AND id IN (SELECT task_id FROM core.case_event WHERE kind = 'approved')")
 left=$(su_psql -d "$db" -c "SELECT count(*) FROM core.task_ready")
 
+# ---------------------------------------------------------------- the claim alone
+echo "== the claim's UPDATE alone (superuser, plain SQL), 16 clients, ${base_seconds}s"
+range=$(su_psql -d "$db" -c "SELECT min(id) || ' ' || max(id) FROM core.task WHERE status IN ('open', 'claimed')")
+cat >"$tmp/claim.pgb" <<PGB
+\\set id random(${range% *}, ${range#* })
+UPDATE core.task SET status = 'claimed', claimed_by = 'reviewer.mz', claimed_at = now(),
+	claim_expires_at = now() + interval '30 minutes', signed_at = coalesce(signed_at, now())
+WHERE id = :id AND decided_at IS NULL;
+PGB
+"$pgbench" -n -M prepared -U postgres -c 16 -j 2 -T "$base_seconds" -f "$tmp/claim.pgb" "$db" \
+	>"$tmp/claim.out" 2>&1 || { tail -20 "$tmp/claim.out"; exit 1; }
+simple=$(tps_of "$tmp/simple.out")
+claim=$(tps_of "$tmp/claim.out")
+
 printf '\n%-58s %12s\n' "figure (16 clients)" "per second"
 printf '%-58s %12.0f\n' "routing: take next, ${seconds}s, $open_tasks open" "$take"
 printf '%-58s %12.0f\n' "  first 10 s" "$first"
 printf '%-58s %12.0f\n' "  last 10 s" "$last"
 printf '%-58s %12.0f\n' "routing: take next + approve (audited), ${decide_seconds}s" "$decide"
 printf '%-58s %12.0f\n' "baseline: pgbench single-row UPDATE, ${base_seconds}s" "$update"
+printf '%-58s %12.0f\n' "pgbench built-in simple-update (-N), ${base_seconds}s" "$simple"
+printf '%-58s %12.0f\n' "the claim's UPDATE alone, plain SQL, ${base_seconds}s" "$claim"
 printf '%-58s %12s\n' "ratio takes / updates (goal >= 0.5)" "$(awk -v a="$take" -v b="$update" 'BEGIN {printf "%.2f", a / b}')"
+printf '%-58s %12s\n' "ratio takes / simple-update" "$(awk -v a="$take" -v b="$simple" 'BEGIN {printf "%.2f", a / b}')"
+printf '%-58s %12s\n' "ratio claim UPDATE alone / updates (a take's ceiling)" "$(awk -v a="$claim" -v b="$update" 'BEGIN {printf "%.2f", a / b}')"
 printf '%-58s %12s\n' "ratio take+approve / updates" "$(awk -v a="$decide" -v b="$update" 'BEGIN {printf "%.2f", a / b}')"
 printf '%-58s %12s\n' "ratio last / first 10 s of taking" "$(awk -v a="$last" -v b="$first" 'BEGIN {printf "%.2f", a / b}')"
 printf '%-58s %12s\n' "takes / claims recorded" "$((taken + decided)) / $claimed"
