@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="gcc make pkg-config libpq-dev libncurses-dev libsodium-dev libiniparser-dev
-libcmocka-dev libjansson-dev gettext locales postgresql-15 postgresql-client-15 postgresql-15-pgtap
+libcmocka-dev libjansson-dev gettext locales tzdata postgresql-15 postgresql-client-15 postgresql-15-pgtap
 tmux mandoc valgrind jq clang libclang-rt-14-dev"
 
 missing=""

@@ -15,6 +15,7 @@
 #include "exitcode.h"
 #include "i18n.h"
 #include "text.h"
+#include "timezone.h"
 #include "tui.h"
 #include "util.h"
 
@@ -131,7 +132,10 @@ int cli_connect(struct cli *cli)
 			free(pw);
 		}
 	}
-	return cli->db ? 0 : cli_fail(&err);
+	if (!cli->db)
+		return cli_fail(&err);
+	cd_time_zone_follow(cli->db); /* else the terminal's zone stays */
+	return 0;
 }
 
 /* --json may stand anywhere; take it out so the nouns need not parse it. */

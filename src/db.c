@@ -322,6 +322,11 @@ const char *cd_db_user(const struct cd_db *db)
 	return db->user;
 }
 
+const char *cd_db_parameter(const struct cd_db *db, const char *name)
+{
+	return db && db->conn ? PQparameterStatus(db->conn, name) : NULL;
+}
+
 bool cd_db_exec_script(struct cd_db *db, const char *script, struct cd_error *err)
 {
 	PGresult *res;

@@ -88,5 +88,8 @@ int cd_db_socket(struct cd_db *db); /* -1 when disconnected */
 /* One reconnection attempt; true on success. */
 bool cd_db_reconnect(struct cd_db *db, struct cd_error *err);
 const char *cd_db_user(const struct cd_db *db);
+/* A setting the server reported at connection (TimeZone, server_version,
+ * ...); NULL when unknown or disconnected. */
+const char *cd_db_parameter(const struct cd_db *db, const char *name);
 
 #endif

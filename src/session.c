@@ -6,6 +6,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "session.h"
+#include "timezone.h"
 #include "util.h"
 
 static void copy_field(char *dst, size_t n, const PGresult *res, int col)
@@ -57,6 +58,8 @@ struct cd_session *cd_session_login(const struct cd_config *cfg, const char *log
 		cd_error_set(err, CD_ERR_NOPERM, "You are not an active staff member", NULL);
 		return NULL;
 	}
+	/* Times on every screen in the centre's zone, not the terminal's. */
+	cd_time_zone_follow(db);
 	s = xcalloc(1, sizeof(*s));
 	s->cfg = cfg;
 	s->db = db;

@@ -108,8 +108,9 @@ zh_cleanup() {
 
 start() {
 	local name=$1 cmd
+	# START_TZ: the terminal's time zone (test_time_zone_screen.sh).
 	cmd=$(printf '%q ' env -u LC_ALL -u LANGUAGE -u LC_MESSAGES TERM=tmux-256color LANG=zh_CN.UTF-8 \
-		COUNTERDESK_CONFIG="$config" COUNTERDESK_LOCALEDIR="$localedir" PGUSER= "$bin")
+		${START_TZ:+TZ=$START_TZ} COUNTERDESK_CONFIG="$config" COUNTERDESK_LOCALEDIR="$localedir" PGUSER= "$bin")
 	tm new-session -d -s "$name" -x "$zh_width" -y "$zh_height" \
 		"$cmd; echo \$? >$(printf '%q' "$tmpd/$name.status")"
 	cur=$name
