@@ -108,6 +108,9 @@ int cli_config(struct cli *cli)
 		return CD_EXIT_CONFIG;
 	}
 	i18n_init(cli->cfg->language);
+	/* The centre's clock from the start (the login screen); the database's
+	 * zone, when it reports one, takes over once connected. */
+	cd_time_zone_use(cli->cfg->time_zone);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "i18n.h"
 #include "ini.h"
+#include "timezone.h"
 #include "util.h"
 
 #ifndef SYSCONFDIR
@@ -27,6 +28,7 @@ enum key_type {
 	KEY_CONNINFO, /* libpq string without a password */
 	KEY_REGION,   /* six digits */
 	KEY_LANGUAGE, /* "", zh_CN, en */
+	KEY_TIME_ZONE, /* a name of the system's zone database */
 	KEY_MINUTES,  /* 0..1440 */
 	KEY_DAYS,     /* 1..30 working days */
 	KEY_ANY,      /* any text, empty allowed */
@@ -52,6 +54,7 @@ static const struct key_spec keys[] = {
 	{ "centre", "code", KEY_TEXT, 1, NULL, AT(centre_code) },
 	{ "centre", "name", KEY_TEXT, 1, NULL, AT(centre_name) },
 	{ "centre", "region", KEY_REGION, 1, NULL, AT(region_code) },
+	{ "centre", "time_zone", KEY_TIME_ZONE, 0, "Asia/Shanghai", AT(time_zone) },
 	{ "ui", "language", KEY_LANGUAGE, 0, "", AT(language) },
 	{ "ui", "idle_lock_minutes", KEY_MINUTES, 0, "10", AT(idle_lock_minutes) },
 	{ "paths", "sql", KEY_TEXT, 0, DATADIR "/counterdesk/sql", AT(sql_dir) },
@@ -133,6 +136,9 @@ static const char *check_value(const struct key_spec *k, const char *v, int *num
 		return NULL;
 	case KEY_REGION:
 		return all_digits(v, 6) ? NULL : _("a 6-digit region code (GB/T 2260), e.g. 330702");
+	case KEY_TIME_ZONE:
+		return cd_time_zone_known(v) ? NULL
+					     : _("a time zone of the system's zone database (tzdata), e.g. Asia/Shanghai");
 	case KEY_LANGUAGE:
 		if (!*v || !strcmp(v, "zh_CN") || !strcmp(v, "en"))
 			return NULL;
@@ -261,6 +267,7 @@ void cd_config_free(struct cd_config **cfgp)
 	free(cfg->centre_code);
 	free(cfg->centre_name);
 	free(cfg->region_code);
+	free(cfg->time_zone);
 	free(cfg->language);
 	free(cfg->sql_dir);
 	free(cfg->forms_dir);

@@ -13,6 +13,7 @@ struct cd_config {
 	char *centre_code;      /* [centre] code */
 	char *centre_name;      /* [centre] name */
 	char *region_code;      /* [centre] region: 6-digit GB/T 2260 code */
+	char *time_zone;        /* [centre] time_zone: shown before the database says */
 	char *language;         /* [ui] language: "", "zh_CN" or "en" */
 	int idle_lock_minutes;  /* [ui] idle_lock_minutes: 0 = never lock */
 	char *sql_dir;          /* [paths] sql: migrations directory */

@@ -35,17 +35,21 @@ bool cd_time_zone_known(const char *name)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-bool cd_time_zone_follow(struct cd_db *db)
+bool cd_time_zone_use(const char *name)
 {
-	const char *tz = cd_db_parameter(db, "TimeZone");
 	const char *now = getenv("TZ");
 
-	if (!cd_time_zone_known(tz))
+	if (!cd_time_zone_known(name))
 		return false;
-	if (!now || strcmp(now, tz)) {
-		if (setenv("TZ", tz, 1))
+	if (!now || strcmp(now, name)) {
+		if (setenv("TZ", name, 1))
 			return false;
 		tzset();
 	}
 	return true;
+}
+
+bool cd_time_zone_follow(struct cd_db *db)
+{
+	return cd_time_zone_use(cd_db_parameter(db, "TimeZone"));
 }

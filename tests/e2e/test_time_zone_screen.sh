@@ -1,7 +1,9 @@
 #!/bin/bash
 # A terminal set to New York shows the centre's time (sql/053_time_zone.sql,
-# src/timezone.c): after logging in, the status bar's clock reads what a
-# clock in the centre (Asia/Shanghai) reads, not New York's.
+# src/timezone.c): on the login screen ([centre] time_zone, by default
+# Asia/Shanghai) and after logging in (the zone the database reports), the
+# status bar's clock reads what a clock in the centre reads, not New
+# York's.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/tap.sh
@@ -14,6 +16,10 @@ zh_setup "the centre's time on a terminal elsewhere" tz 80 24
 centre=$(sql counterdesk "select core.setting_text('time_zone', 'Asia/Shanghai')")
 is "$centre" "Asia/Shanghai" "the centre keeps Beijing time"
 START_TZ=America/New_York start ny
+wait_for "登录" >/dev/null
+before=$(TZ=$centre date +%H:%M)
+after=$(TZ=$centre date -d '+1 minute' +%H:%M)
+check "the login screen's clock shows the centre's time ($before)" wait_match "(^|[^0-9])($before|$after) *\$" 5
 login_clerk
 before=$(TZ=$centre date +%H:%M)
 ny=$(TZ=America/New_York date +%H:%M)

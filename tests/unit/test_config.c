@@ -67,6 +67,7 @@ static void good_file_with_defaults(void **state)
 	assert_string_equal(cfg->region_code, "330702");
 	assert_int_equal(cfg->idle_lock_minutes, 10);
 	assert_string_equal(cfg->language, "");
+	assert_string_equal(cfg->time_zone, "Asia/Shanghai");
 	assert_non_null(strstr(cfg->sql_dir, "counterdesk/sql"));
 	cd_config_free(&cfg);
 	assert_null(cfg);
@@ -99,6 +100,11 @@ static void bad_values(void **state)
 		{ "[ui]\nlanguage = klingon\n", "[ui] language" },
 		{ "[ui]\ncolour = yes\n", "[ui] colour: unknown key" },
 		{ "[printer]\ncommand = lp\n", "[printer]" },
+		/* good ends in [centre]: these are [centre] time_zone */
+		{ "time_zone = CST-8\n", "[centre] time_zone: expected a time zone" },
+		{ "time_zone = ../../etc/passwd\n", "[centre] time_zone" },
+		{ "time_zone = /etc/localtime\n", "[centre] time_zone" },
+		{ "time_zone = Mars/Olympus_Mons\n", "[centre] time_zone" },
 	};
 	struct cd_config *cfg = NULL;
 	char text[1024];
