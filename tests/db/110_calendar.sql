@@ -10,18 +10,7 @@
 BEGIN;
 SELECT plan(37);
 
--- The error of a statement as 'SQLSTATE message | DETAIL'.
-CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	d text;
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
-	RETURN SQLSTATE || ' ' || SQLERRM || ' | ' || coalesce(d, '');
-END
-$$;
+\ir lib/error_of_detail.sql
 
 -- Days that differ from Monday-Friday, from [first, last, name, working] ranges.
 CREATE FUNCTION pg_temp.days(p jsonb) RETURNS jsonb LANGUAGE sql AS $$

@@ -11,17 +11,7 @@
 BEGIN;
 SELECT plan(79);
 
-CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	d text;
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
-	RETURN SQLSTATE || ' ' || SQLERRM || ' | ' || coalesce(d, '');
-END
-$$;
+\ir lib/error_of_detail.sql
 
 -- ------------------------------------------------------------------ fixtures
 CREATE OR REPLACE FUNCTION core.today() RETURNS date

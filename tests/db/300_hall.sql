@@ -13,17 +13,7 @@
 BEGIN;
 SELECT plan(87);
 
-CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	d text;
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
-	RETURN SQLSTATE || ' ' || SQLERRM || ' | ' || coalesce(d, '');
-END
-$$;
+\ir lib/error_of_detail.sql
 
 -- Issue a ticket as the set-up superuser; returns its number.
 CREATE FUNCTION pg_temp.issue(p_cat text, p_green boolean DEFAULT false, p_appt text DEFAULT NULL)

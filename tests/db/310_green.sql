@@ -10,17 +10,7 @@
 BEGIN;
 SELECT plan(52);
 
-CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	d text;
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
-	RETURN SQLSTATE || ' ' || SQLERRM || ' | ' || coalesce(d, '');
-END
-$$;
+\ir lib/error_of_detail.sql
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pg_temp TO PUBLIC;
 
 CREATE OR REPLACE FUNCTION core.today() RETURNS date

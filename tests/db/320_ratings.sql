@@ -12,17 +12,7 @@
 BEGIN;
 SELECT plan(56);
 
-CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	d text;
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
-	RETURN SQLSTATE || ' ' || SQLERRM || ' | ' || coalesce(d, '');
-END
-$$;
+\ir lib/error_of_detail.sql
 -- One visitor served at window 1 by whoever the session is: issue, call, finish.
 CREATE FUNCTION pg_temp.serve() RETURNS text LANGUAGE plpgsql AS $$
 DECLARE

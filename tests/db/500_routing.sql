@@ -13,16 +13,7 @@
 BEGIN;
 SELECT plan(108);
 
-CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	d text;
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ' ' || SQLERRM;
-END
-$$;
+\ir lib/error_of.sql
 
 SELECT count(*) FROM api.forms_load(gen_random_uuid(), $json$
 {"code": "zz_route", "version": 1, "name_zh": "流转测试", "name_en": "Routing test",

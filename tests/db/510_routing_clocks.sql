@@ -27,14 +27,7 @@ DELETE FROM core.calendar_year WHERE year = 2027;
 CREATE FUNCTION pg_temp.add(p_from text, p_minutes int) RETURNS text LANGUAGE sql AS $$
 	SELECT to_char(core.add_working_minutes(p_from::timestamptz, p_minutes) AT TIME ZONE 'Asia/Shanghai',
 		       'YYYY-MM-DD Dy HH24:MI') $$;
-CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ' ' || SQLERRM;
-END
-$$;
+\ir lib/error_of.sql
 
 -- ------------------------------------------------------------------ adding working time
 SELECT is(pg_temp.add('2026-03-02 10:00+08', 120), '2026-03-02 Mon 12:00', 'inside one working day');

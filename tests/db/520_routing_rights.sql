@@ -9,14 +9,7 @@
 BEGIN;
 SELECT plan(33);
 
-CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ' ' || SQLERRM;
-END
-$$;
+\ir lib/error_of.sql
 
 SELECT set_eq(
 	$$SELECT p.oid::regprocedure::text, a.grantee::regrole::text

@@ -13,14 +13,7 @@
 BEGIN;
 SELECT plan(12);
 
-CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ' ' || SQLERRM;
-END
-$$;
+\ir lib/error_of.sql
 
 SELECT count(*) FROM api.forms_load(gen_random_uuid(), $json$
 {"code": "zz_floor", "version": 1, "name_zh": "起点测试", "name_en": "Floor test",

@@ -9,17 +9,7 @@
 BEGIN;
 SELECT plan(49);
 
-CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	d text;
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
-	RETURN SQLSTATE || ' ' || SQLERRM || ' | ' || coalesce(d, '');
-END
-$$;
+\ir lib/error_of_detail.sql
 
 -- ------------------------------------------------------------------ shape
 SELECT has_table('core', 'outbox', 'core.outbox exists');

@@ -7,14 +7,7 @@
 BEGIN;
 SELECT plan(39);
 
-CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ' ' || SQLERRM;
-END
-$$;
+\ir lib/error_of.sql
 
 -- A clean hall: nobody waiting, no window busy, the hall.ini of the repository.
 SELECT api.window_noshow(gen_random_uuid(), window_no) FROM core.hall_window WHERE current_ticket IS NOT NULL \g /dev/null
