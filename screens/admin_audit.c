@@ -50,9 +50,10 @@ static void load(struct tui *t, struct audit_state *s)
 		row[0] = '\0';
 		snprintf(id, sizeof(id), "%lld", e->id);
 		picker_col(row, sizeof(row), id, 7);
-		picker_col(row, sizeof(row), e->at ? e->at : "", 20);
+		/* MM-DD HH:MM:SS: the year would take columns the object needs. */
+		picker_col(row, sizeof(row), e->at && strlen(e->at) > 5 ? e->at + 5 : "", 15);
 		picker_col(row, sizeof(row), e->actor ? e->actor : "", 14);
-		picker_col(row, sizeof(row), e->action ? e->action : "", 18);
+		picker_col(row, sizeof(row), e->action ? e->action : "", 19);
 		picker_col(row, sizeof(row), e->object ? e->object : "", 200);
 		picker_add(&s->list, row, NULL, false);
 	}
@@ -87,9 +88,9 @@ static void audit_draw(struct tui *t, void *st, WINDOW *w)
 	wattrset(w, draw_attr(ROLE_DIM));
 	line[0] = '\0';
 	picker_col(line, sizeof(line), _("Row"), 7);
-	picker_col(line, sizeof(line), _("Time"), 20);
+	picker_col(line, sizeof(line), _("Time"), 15);
 	picker_col(line, sizeof(line), _("Who"), 14);
-	picker_col(line, sizeof(line), _("Action"), 18);
+	picker_col(line, sizeof(line), _("Action"), 19);
 	picker_col(line, sizeof(line), _("Object"), 200);
 	draw_text(w, y++, 2, wd - 3, line);
 	wattrset(w, A_NORMAL);

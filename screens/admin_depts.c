@@ -63,11 +63,11 @@ static void submit(struct tui *t, struct depts_state *s)
 		formbox_problem(&s->form, _("Not added"), &err);
 		return;
 	}
-	tui_message(t, MSG_OK, _("Department %s added."), code);
-	formbox_close(&s->form);
 	/* The database upper-cases the code. */
 	for (char *c = code; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
+	tui_message(t, MSG_OK, _("Department %s added."), code);
+	formbox_close(&s->form);
 	load(t, s, code);
 }
 

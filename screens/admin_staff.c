@@ -273,7 +273,7 @@ static void staff_draw(struct tui *t, void *st, WINDOW *w)
 	draw_text(w, h - 1, 1, wd - 2, _("a: add   d: disable   p: set the password   Esc: back"));
 	wattrset(w, A_NORMAL);
 	if (s->mode == M_ADD)
-		formbox_draw(&s->form, t, w, _("Enter: add   Tab/arrows: move   Space: choose   Esc: cancel"));
+		formbox_draw(&s->form, t, w, _("Enter: add   Tab/arrows: move   Space or a letter: choose   Esc: cancel"));
 	else if (s->mode == M_PASSWORD)
 		formbox_draw(&s->form, t, w, _("Enter: set it   Tab: move   Esc: cancel"));
 	else if (s->mode == M_DISABLE) {

@@ -1,6 +1,7 @@
 /* The box of inputs (formbox.h). */
 #include <stdio.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "draw.h"
 #include "error.h"
@@ -60,19 +61,43 @@ int formbox_choice(struct formbox *b, const char *label, const char *const *choi
 
 bool formbox_text_focus(const struct formbox *b)
 {
-	return b->open && b->focus < b->n && !b->it[b->focus].choices;
+	/* On a choice too: a letter typed there picks, it is no command. */
+	return b->open;
+}
+
+/* A letter typed on a choice moves to the next one whose label starts with
+ * it ("m" finds "MZ 民政"): quicker than Space through a long list. */
+static bool jump_to(struct formbox_item *it, wchar_t c)
+{
+	for (size_t step = 1; step <= it->nchoices; step++) {
+		size_t i = (it->choice + step) % it->nchoices;
+		unsigned char first = (unsigned char)it->choices[i][0];
+
+		if (first < 0x80 && towlower(first) == towlower((wint_t)c)) {
+			it->choice = i;
+			return true;
+		}
+	}
+	return false;
 }
 
 static bool choice_key(struct formbox_item *it, enum action a, const struct key *k)
 {
+	wchar_t c = a == ACT_NONE ? keys_char(k) : 0;
+
 	if (!it->nchoices)
 		return false;
-	if (a == ACT_TOGGLE || a == ACT_RIGHT || (a == ACT_NONE && keys_char(k) == L' ')) {
+	if (a == ACT_RIGHT || c == L' ') {
 		it->choice = (it->choice + 1) % it->nchoices;
 		return true;
 	}
 	if (a == ACT_LEFT) {
 		it->choice = (it->choice + it->nchoices - 1) % it->nchoices;
+		return true;
+	}
+	if (c) {
+		if (!jump_to(it, c))
+			beep();
 		return true;
 	}
 	return false;

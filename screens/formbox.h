@@ -42,9 +42,10 @@ int formbox_choice(struct formbox *b, const char *label, const char *const *choi
 /* Closes the box and wipes what was typed (secrets are zeroed). */
 void formbox_close(struct formbox *b);
 /* Moves between the inputs, edits the text or turns the choice (Space,
- * Left, Right); true when the key was used. Enter and Esc are not. */
+ * Left, Right, or a letter: the next choice starting with it); true when
+ * the key was used. Enter and Esc are not. */
 bool formbox_key(struct formbox *b, enum action a, const struct key *k);
-/* The cursor is in a text input: printable keys are text. */
+/* While the box is open printable keys are text (or pick a choice). */
 bool formbox_text_focus(const struct formbox *b);
 /* The text of input i, spaces around it removed (secrets kept as typed);
  * false when it does not fit in len. */
