@@ -27,6 +27,8 @@ enum { A_LOGIN, A_NAME, A_ROLE, A_DEPT, A_WINDOW, A_PW, A_PW2 };
 enum { P_PW, P_PW2 };
 
 #define MAX_ROLES 8
+#define PW_MAX 128                  /* characters */
+#define PW_BYTES (PW_MAX * 4 + 1)   /* the longest in UTF-8, and its NUL */
 
 struct staff_state {
 	struct picker list;
@@ -35,6 +37,7 @@ struct staff_state {
 	enum mode mode;
 	struct formbox form;
 	char target[64];              /* the login a password or disable is for */
+	char title[160];              /* the password form's: the list may be read again under it */
 	const char *role_labels[MAX_ROLES];
 	struct cd_dept *depts;        /* read when the add form opens */
 	size_t ndepts;
@@ -138,8 +141,8 @@ static void open_add(struct tui *t, struct staff_state *s)
 	formbox_choice(&s->form, _("Department"), (const char *const *)s->dept_labels, s->ndepts + 1, dept,
 		       _("reviewers need one"));
 	formbox_text(&s->form, _("Window"), 3, FIELD_DIGITS, _("empty: none"));
-	formbox_text(&s->form, _("Password"), 128, FIELD_SECRET, _("8 characters or more"));
-	formbox_text(&s->form, _("Repeat it"), 128, FIELD_SECRET, NULL);
+	formbox_text(&s->form, _("Password"), PW_MAX, FIELD_SECRET, _("8 characters or more"));
+	formbox_text(&s->form, _("Repeat it"), PW_MAX, FIELD_SECRET, NULL);
 	s->mode = M_ADD;
 }
 
@@ -148,17 +151,17 @@ static void open_add(struct tui *t, struct staff_state *s)
  * caller zeroes and frees the copy. */
 static char *typed_password(struct staff_state *s, int a)
 {
-	char *pw = xcalloc(1, 512), *again = xcalloc(1, 512);
+	char *pw = xcalloc(1, PW_BYTES), *again = xcalloc(1, PW_BYTES);
 	const char *problem;
 
-	formbox_get(&s->form, a, pw, 512);
-	formbox_get(&s->form, a + 1, again, 512);
+	formbox_get(&s->form, a, pw, PW_BYTES);
+	formbox_get(&s->form, a + 1, again, PW_BYTES);
 	problem = cd_password_problem(pw, again);
-	sodium_memzero(again, 512);
+	sodium_memzero(again, PW_BYTES);
 	free(again);
 	if (problem) {
 		snprintf(s->form.problem, sizeof(s->form.problem), "%s", _(problem));
-		sodium_memzero(pw, 512);
+		sodium_memzero(pw, PW_BYTES);
 		free(pw);
 		return NULL;
 	}
@@ -337,9 +340,10 @@ static enum screen_result staff_key(struct tui *t, void *st, enum action a, cons
 		if (!x)
 			return SCR_DONE;
 		snprintf(s->target, sizeof(s->target), "%s", x->login);
-		formbox_open(&s->form, x->login);
-		formbox_text(&s->form, _("New password"), 128, FIELD_SECRET, _("8 characters or more"));
-		formbox_text(&s->form, _("Repeat it"), 128, FIELD_SECRET, NULL);
+		snprintf(s->title, sizeof(s->title), _("New password for %s"), s->target);
+		formbox_open(&s->form, s->title);
+		formbox_text(&s->form, _("New password"), PW_MAX, FIELD_SECRET, _("8 characters or more"));
+		formbox_text(&s->form, _("Repeat it"), PW_MAX, FIELD_SECRET, NULL);
 		s->mode = M_PASSWORD;
 		return SCR_DONE;
 	default:

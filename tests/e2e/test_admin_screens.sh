@@ -84,7 +84,7 @@ keys Escape
 check "Esc closes the form" wait_gone "新增工作人员账号"
 
 keys p
-check "p asks for the new password" wait_for "新密码"
+check "p asks for the new password" wait_for "重置 $login 的密码"
 type_text "pw-third-33"
 keys Tab
 type_text "pw-third-33"
