@@ -1,6 +1,4 @@
-/* The home screen: the menu of what this role does. Entries that later
- * versions fill in are shown, marked, and say so when opened: the menu
- * shows the shape of the work without pretending it is there. */
+/* The home screen: the menu of what this role does. */
 #include <stdio.h>
 #include <string.h>
 
@@ -14,7 +12,7 @@
 struct entry {
 	const char *label; /* N_() */
 	const char *about; /* N_() */
-	const struct screen_ops *screen; /* NULL: comes later */
+	const struct screen_ops *screen;
 };
 
 #define ENTRY_CALL { N_("Call next ticket"), N_("Call the next visitor in the queue to this window; green-channel tickets come first."), &window_screen }
@@ -28,10 +26,10 @@ struct entry {
 #define ENTRY_LOOKUP { N_("Case lookup"), N_("Look up any case of the centre and its history."), &cases_screen }
 #define ENTRY_DASH { N_("Live dashboard"), N_("Queues, windows, overdue tasks, sync failures and ratings as they happen."), &dashboard_screen }
 #define ENTRY_REPORTS { N_("Reports"), N_("A day's or a week's figures for the centre (counterdesk report for any period)."), &report_screen }
-#define ENTRY_STAFF { N_("Staff"), N_("Staff accounts, roles and windows."), NULL }
-#define ENTRY_DEPTS { N_("Departments"), N_("Departments and the service items they handle."), NULL }
+#define ENTRY_STAFF { N_("Staff"), N_("Staff accounts, roles and windows."), &staff_screen }
+#define ENTRY_DEPTS { N_("Departments"), N_("The departments of the centre, by code; add one."), &depts_screen }
 #define ENTRY_RATINGS { N_("Rating follow-ups"), N_("Bad ratings to call back and rectify, by deadline."), &followups_screen }
-#define ENTRY_AUDIT { N_("Audit"), N_("Browse the audit log and verify its chain."), NULL }
+#define ENTRY_AUDIT { N_("Audit"), N_("Browse the audit log and verify its chain."), &audit_screen }
 #define ENTRY_SYNC { N_("Deliveries"), N_("Where each case's data went: backlog, failures and dead events per department system; retry."), &sync_screen }
 
 static const struct entry clerk_menu[] = { ENTRY_CALL, ENTRY_APPLY, ENTRY_DRAFTS, ENTRY_CASES };
@@ -81,8 +79,6 @@ static void home_draw(struct tui *t, void *st, WINDOW *w)
 	int wd = getmaxx(w), h = getmaxy(w);
 	int box_w = wd - 4 < 76 ? wd - 4 : 76, box_x = 2, box_y = 4, box_h, label_w = 0;
 	char line[512], window[64];
-	const char *later = _("coming later");
-	int later_w = draw_width(later) + 2;
 
 	if (!who)
 		return;
@@ -117,15 +113,11 @@ static void home_draw(struct tui *t, void *st, WINDOW *w)
 		int y = box_y + 1 + (int)i, x = box_x + 2, inner = box_w - 4;
 		attr_t a = i == s->sel ? draw_attr(ROLE_SELECTED) : A_NORMAL;
 
-		if (!e->screen)
-			a |= draw_attr(ROLE_DIM);
 		wattrset(w, a);
 		draw_fill(w, y, x - 1, inner + 2);
 		snprintf(line, sizeof(line), "%zu", i + 1);
 		draw_text(w, y, x, 3, line);
-		draw_text(w, y, x + 3, inner - 3 - later_w, _(e->label));
-		if (!e->screen)
-			draw_text(w, y, x + inner - later_w + 2, later_w - 2, later);
+		draw_text(w, y, x + 3, inner - 3, _(e->label));
 		wattrset(w, A_NORMAL);
 	}
 	if (s->sel < s->n) {
@@ -143,11 +135,7 @@ static void open_entry(struct tui *t, struct home_state *s, size_t i)
 		return;
 	s->sel = i;
 	e = &s->entries[i];
-	if (e->screen)
-		tui_push(t, e->screen, NULL);
-	else
-		tui_message(t, MSG_INFO, _("\"%s\" is not available yet: it comes in a later version of counterdesk."),
-			    _(e->label));
+	tui_push(t, e->screen, NULL);
 }
 
 static enum screen_result home_key(struct tui *t, void *st, enum action a, const struct key *k)

@@ -121,6 +121,9 @@ extern const struct screen_ops followups_screen; /* supervisors: bad ratings to 
 extern const struct screen_ops sync_screen;      /* supervisors, admins: deliveries to department systems */
 extern const struct screen_ops dashboard_screen; /* supervisors: the live dashboard */
 extern const struct screen_ops report_screen;    /* supervisors: a day's or a week's figures */
+extern const struct screen_ops staff_screen;     /* administrators: staff accounts */
+extern const struct screen_ops depts_screen;     /* administrators: departments */
+extern const struct screen_ops audit_screen;     /* supervisors, administrators: the audit chain */
 
 /* Opening the green channel's screen on the start of a session. */
 struct green_open {

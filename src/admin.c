@@ -7,6 +7,7 @@
 
 #include "admin.h"
 #include "db.h"
+#include "i18n.h"
 #include "util.h"
 
 static const char *const roles[] = { "clerk", "helper", "reviewer", "supervisor", "admin", "kiosk" };
@@ -17,6 +18,23 @@ bool cd_role_valid(const char *role)
 		if (!strcmp(role, roles[i]))
 			return true;
 	return false;
+}
+
+const char *const *cd_roles(size_t *n)
+{
+	*n = ARRAY_SIZE(roles);
+	return roles;
+}
+
+const char *cd_password_problem(const char *password, const char *repeated)
+{
+	if (!password || !*password)
+		return N_("Type the new password.");
+	if (!repeated || strcmp(password, repeated))
+		return N_("The two passwords differ: type the same password twice.");
+	if (strlen(password) < CD_PASSWORD_MIN)
+		return N_("The password must have at least 8 characters.");
+	return NULL;
 }
 
 /* Sends one state-changing call with a fresh operation id. */
@@ -68,6 +86,13 @@ int cd_dept_list(struct cd_db *db, struct cd_dept **out, size_t *n, struct cd_er
 	return 0;
 }
 
+/* A verifier is as good as a password to an offline guesser: zero it. */
+static void verifier_free(char *verifier)
+{
+	sodium_memzero(verifier, strlen(verifier));
+	free(verifier);
+}
+
 int cd_staff_add(struct cd_db *db, const char *login, const char *full_name,
 		 const char *role, const char *dept, int window_no,
 		 const char *password, struct cd_error *err)
@@ -88,8 +113,23 @@ int cd_staff_add(struct cd_db *db, const char *login, const char *full_name,
 	p[5] = window_no > 0 ? win : NULL;
 	p[6] = verifier;
 	rc = call_op(db, "SELECT api.staff_add($1::uuid, $2, $3, $4, $5, $6::int, $7)", 7, p, err);
-	sodium_memzero(verifier, strlen(verifier));
-	free(verifier);
+	verifier_free(verifier);
+	return rc;
+}
+
+int cd_staff_set_password(struct cd_db *db, const char *login, const char *password,
+			  struct cd_error *err)
+{
+	char *verifier = cd_db_scram_verifier(db, login, password, err);
+	const char *p[3];
+	int rc;
+
+	if (!verifier)
+		return -1;
+	p[1] = login;
+	p[2] = verifier;
+	rc = call_op(db, "SELECT api.staff_set_password($1::uuid, $2, $3)", 3, p, err);
+	verifier_free(verifier);
 	return rc;
 }
 

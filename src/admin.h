@@ -39,11 +39,23 @@ int cd_staff_add(struct cd_db *db, const char *login, const char *full_name,
 		 const char *role, const char *dept, int window_no,
 		 const char *password, struct cd_error *err);
 int cd_staff_disable(struct cd_db *db, const char *login, struct cd_error *err);
+/* An administrator sets anyone's password, anyone their own; a verifier
+ * travels, never the password. */
+int cd_staff_set_password(struct cd_db *db, const char *login, const char *password,
+			  struct cd_error *err);
 int cd_staff_list(struct cd_db *db, struct cd_staff **out, size_t *n, struct cd_error *err);
 
 int cd_audit_verify(struct cd_db *db, struct cd_audit_result *out, struct cd_error *err);
 
 /* True when role is one of the staff roles. */
 bool cd_role_valid(const char *role);
+/* The staff roles, in the order a form offers them; *n of them. */
+const char *const *cd_roles(size_t *n);
+
+/* Shortest password accepted for a staff account, in bytes. */
+#define CD_PASSWORD_MIN 8
+/* Why a password typed twice cannot be used (an English source string for
+ * gettext), or NULL when it can. */
+const char *cd_password_problem(const char *password, const char *repeated);
 
 #endif

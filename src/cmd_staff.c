@@ -95,7 +95,7 @@ static int add(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, _("counterdesk: no password given\n"));
 		return CD_EXIT_USAGE;
 	}
-	if (strlen(password) < 8) {
+	if (strlen(password) < CD_PASSWORD_MIN) {
 		sodium_memzero(password, strlen(password));
 		free(password);
 		fprintf(stderr, _("counterdesk: the password must have at least 8 characters\n"));

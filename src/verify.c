@@ -298,18 +298,16 @@ int cd_verification_resolve(struct cd_db *db, const char *case_no, const char *m
 	return 0;
 }
 
-int cd_case_audit(struct cd_db *db, const char *case_no, struct cd_audit_entry **out,
-		  size_t *n, struct cd_error *err)
+/* Reads audit rows as (id, at, actor, action, object, detail). */
+static int audit_entries(struct cd_db *db, const char *sql, int nparams, const char *const *params,
+			 struct cd_audit_entry **out, size_t *n, struct cd_error *err)
 {
-	const char *p[1] = { case_no };
 	PGresult *r;
 	int rows;
 
 	*out = NULL;
 	*n = 0;
-	r = cd_db_exec(db,
-		       "SELECT id, to_char(at, 'YYYY-MM-DD HH24:MI:SS'), actor, action, object, detail"
-		       " FROM api.case_audit($1)", 1, p, err);
+	r = cd_db_exec(db, sql, nparams, params, err);
 	if (!r)
 		return -1;
 	rows = PQntuples(r);
@@ -327,6 +325,29 @@ int cd_case_audit(struct cd_db *db, const char *case_no, struct cd_audit_entry *
 	*n = (size_t)rows;
 	PQclear(r);
 	return 0;
+}
+
+int cd_case_audit(struct cd_db *db, const char *case_no, struct cd_audit_entry **out,
+		  size_t *n, struct cd_error *err)
+{
+	const char *p[1] = { case_no };
+
+	return audit_entries(db,
+			     "SELECT id, to_char(at, 'YYYY-MM-DD HH24:MI:SS'), actor, action, object, detail"
+			     " FROM api.case_audit($1)", 1, p, out, n, err);
+}
+
+int cd_audit_recent(struct cd_db *db, int limit, struct cd_audit_entry **out, size_t *n,
+		    struct cd_error *err)
+{
+	char lim[16];
+	const char *p[1] = { lim };
+
+	snprintf(lim, sizeof(lim), "%d", limit);
+	/* Newest first through the primary key: the view is the whole log. */
+	return audit_entries(db,
+			     "SELECT id, to_char(at, 'YYYY-MM-DD HH24:MI:SS'), actor, action, object, detail::text"
+			     " FROM api.audit_log ORDER BY id DESC LIMIT $1::int", 1, p, out, n, err);
 }
 
 void cd_audit_entries_free(struct cd_audit_entry **v, size_t n)

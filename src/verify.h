@@ -68,6 +68,10 @@ struct cd_audit_entry {
 /* The audit rows of one case (api.case_audit), oldest first. */
 int cd_case_audit(struct cd_db *db, const char *case_no, struct cd_audit_entry **out,
 		  size_t *n, struct cd_error *err);
+/* The newest limit rows of the whole audit log (api.audit_log, supervisors
+ * and administrators), newest first. */
+int cd_audit_recent(struct cd_db *db, int limit, struct cd_audit_entry **out, size_t *n,
+		    struct cd_error *err);
 void cd_audit_entries_free(struct cd_audit_entry **v, size_t n);
 
 #endif
