@@ -72,12 +72,35 @@ static void home_enter(struct tui *t, void *st, const void *arg)
 	}
 }
 
+/* At the foot of the home screen, for everyone: the holidays of a year
+ * that deadlines will soon reach are not loaded (session.h), so cases whose
+ * promise runs into it will be refused until an administrator loads it. */
+static int draw_calendar_gap(struct tui *t, WINDOW *w, int box_w)
+{
+	const struct cd_session *session = tui_session(t);
+	char text[512];
+	int rows, h = getmaxy(w);
+
+	if (!session || !session->calendar_gap_year)
+		return 0;
+	snprintf(text, sizeof(text),
+		 _("The holidays of %d are not loaded: cases whose promised date falls in %d cannot be accepted. "
+		   "An administrator loads the year with counterdesk calendar load once the State Council "
+		   "has announced it."),
+		 session->calendar_gap_year, session->calendar_gap_year);
+	rows = draw_wrap(w, 0, 2, box_w, 4, text, false);
+	wattrset(w, draw_attr(ROLE_WARN));
+	draw_wrap(w, h - rows, 2, box_w, rows, text, true);
+	wattrset(w, A_NORMAL);
+	return rows;
+}
+
 static void home_draw(struct tui *t, void *st, WINDOW *w)
 {
 	struct home_state *s = st;
 	const struct cd_identity *who = tui_who(t);
 	int wd = getmaxx(w), h = getmaxy(w);
-	int box_w = wd - 4 < 76 ? wd - 4 : 76, box_x = 2, box_y = 4, box_h, label_w = 0;
+	int box_w = wd - 4 < 76 ? wd - 4 : 76, box_x = 2, box_y = 4, box_h, label_w = 0, gap_rows;
 	char line[512], window[64];
 
 	if (!who)
@@ -120,9 +143,10 @@ static void home_draw(struct tui *t, void *st, WINDOW *w)
 		draw_text(w, y, x + 3, inner - 3, _(e->label));
 		wattrset(w, A_NORMAL);
 	}
+	gap_rows = draw_calendar_gap(t, w, box_w);
 	if (s->sel < s->n) {
 		wattrset(w, A_NORMAL);
-		draw_wrap(w, box_y + box_h + 1, 4, box_w - 4, h - (box_y + box_h + 1),
+		draw_wrap(w, box_y + box_h + 1, 4, box_w - 4, h - gap_rows - 1 - (box_y + box_h + 1),
 			  _(s->entries[s->sel].about), true);
 	}
 }

@@ -46,7 +46,12 @@ struct cd_session *cd_session_login(const struct cd_config *cfg, const char *log
 
 	snprintf(winbuf, sizeof(winbuf), "%d", window);
 	params[0] = window > 0 ? winbuf : NULL;
-	res = cd_db_exec(db, "SELECT login, full_name, role, dept_code, dept_name, window_no"
+	/* With the login, in the same round trip: the first year within the
+	 * calendar horizon whose holidays are not loaded (NULL: none). */
+	res = cd_db_exec(db, "SELECT login, full_name, role, dept_code, dept_name, window_no,"
+			     " (SELECT min(y) FROM generate_series(extract(year FROM current_date)::int,"
+			     "   extract(year FROM current_date + " CD_CALENDAR_HORIZON_DAYS ")::int) y"
+			     "  WHERE NOT EXISTS (SELECT 1 FROM api.calendar_years c WHERE c.year = y))"
 			     " FROM api.session_start($1::int)", 1, params, err);
 	if (!res) {
 		cd_db_close(&db);
@@ -64,6 +69,7 @@ struct cd_session *cd_session_login(const struct cd_config *cfg, const char *log
 	s->cfg = cfg;
 	s->db = db;
 	read_identity(res, &s->who);
+	s->calendar_gap_year = PQgetisnull(res, 0, 6) ? 0 : atoi(PQgetvalue(res, 0, 6));
 	PQclear(res);
 	return s;
 }

@@ -17,10 +17,20 @@ struct cd_identity {
 	int window_no;       /* 0 when none */
 };
 
+/* How far ahead the holidays must be loaded: the longest promise of an
+ * item (20 working days) with the holidays around it fits in two months,
+ * and a warning that starts then gives the administrator weeks to load the
+ * year the State Council announces each November. A string: it goes into
+ * the login query. */
+#define CD_CALENDAR_HORIZON_DAYS "62"
+
 struct cd_session {
 	const struct cd_config *cfg;
 	struct cd_db *db;
 	struct cd_identity who;
+	/* The first year within CD_CALENDAR_HORIZON_DAYS of the login whose
+	 * holidays are not loaded (deadlines that reach it are refused), or 0. */
+	int calendar_gap_year;
 };
 
 /* Connects as login with password, records the window (0 = the staff
