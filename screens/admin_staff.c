@@ -174,6 +174,19 @@ static void drop_password(char *pw)
 	free(pw);
 }
 
+/* The field a refusal of api.staff_add is about (its English source
+ * messages, sql/004_staff_api.sql), so the cursor waits where the fix goes. */
+static int refused_field(const struct cd_error *err)
+{
+	if (strstr(err->message, "department"))
+		return A_DEPT;
+	if (strstr(err->message, "role"))
+		return A_ROLE;
+	if (strstr(err->message, "Full name"))
+		return A_NAME;
+	return A_LOGIN;
+}
+
 static void submit_add(struct tui *t, struct staff_state *s)
 {
 	char login[256], name[256], win[16], *pw;
@@ -203,6 +216,7 @@ static void submit_add(struct tui *t, struct staff_state *s)
 	drop_password(pw);
 	if (rc < 0) {
 		formbox_problem(&s->form, _("Not added"), &err);
+		s->form.focus = refused_field(&err);
 		return;
 	}
 	tui_message(t, MSG_OK, _("Staff account %s added as %s."), login,

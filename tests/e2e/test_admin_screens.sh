@@ -80,6 +80,8 @@ keys Enter
 check "a duplicate login is refused in words" wait_for "未能新增：该登录名已存在：$login"
 check "the form keeps the login typed" wait_match "登录名 +$login"
 check "and the name" wait_match "姓名 +重名者"
+type_text "x"
+check "the cursor waits in the login, where the fix goes" wait_match "登录名 +${login}x"
 keys Escape
 check "Esc closes the form" wait_gone "新增工作人员账号"
 
