@@ -61,6 +61,8 @@ static void submit(struct tui *t, struct depts_state *s)
 	cd_error_clear(&err);
 	if (cd_dept_add(hall_db(t), code, name, &err) < 0) {
 		formbox_problem(&s->form, _("Not added"), &err);
+		/* the cursor where the fix goes (sql/004_staff_api.sql) */
+		s->form.focus = strstr(err.message, "name is required") ? D_NAME : D_CODE;
 		return;
 	}
 	/* The database upper-cases the code. */

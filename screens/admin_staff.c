@@ -184,6 +184,8 @@ static int refused_field(const struct cd_error *err)
 		return A_ROLE;
 	if (strstr(err->message, "Full name"))
 		return A_NAME;
+	if (strstr(err->message, "Window"))
+		return A_WINDOW;
 	return A_LOGIN;
 }
 
