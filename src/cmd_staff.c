@@ -1,4 +1,4 @@
-/* counterdesk staff add|disable|list */
+/* counterdesk staff add|password|disable|list */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +17,13 @@ static void help(FILE *f)
 {
 	fputs(_("Usage: counterdesk staff add LOGIN --name NAME --role ROLE --dept CODE [--window N]\n"
 		"                               [--password-file FILE]\n"
+		"       counterdesk staff password LOGIN [--password-file FILE]\n"
 		"       counterdesk staff disable LOGIN\n"
 		"       counterdesk staff list [--json]\n"
 		"ROLE is clerk, helper, reviewer, supervisor, admin or kiosk. The password is read\n"
 		"from the terminal (twice) unless --password-file names a file whose first line\n"
-		"is the password. Only administrators may add or disable staff.\n"), f);
+		"is the password. Only administrators may add or disable staff, or set another\n"
+		"member's password; everyone may set their own.\n"), f);
 }
 
 /* Asks twice on the terminal, so a typo does not lock someone out. */
@@ -46,6 +48,27 @@ static char *ask_password(const char *login)
 		free(b);
 	}
 	return a;
+}
+
+/* The new password of login, from pwfile's first line or typed twice;
+ * 0, or the exit code after saying what is wrong. */
+static int new_password(const char *login, const char *pwfile, char **out)
+{
+	char *password = pwfile ? cd_read_first_line(pwfile) : ask_password(login);
+
+	*out = NULL;
+	if (!password) {
+		fprintf(stderr, _("counterdesk: no password given\n"));
+		return CD_EXIT_USAGE;
+	}
+	if (strlen(password) < CD_PASSWORD_MIN) {
+		sodium_memzero(password, strlen(password));
+		free(password);
+		fprintf(stderr, _("counterdesk: the password must have at least 8 characters\n"));
+		return CD_EXIT_NO;
+	}
+	*out = password;
+	return 0;
 }
 
 static int add(struct cli *cli, int argc, char **argv)
@@ -90,23 +113,50 @@ static int add(struct cli *cli, int argc, char **argv)
 		return cli_usage(_("unknown role '%s'"), role);
 	if ((rc = cli_connect(cli)))
 		return rc;
-	password = pwfile ? cd_read_first_line(pwfile) : ask_password(argv[optind]);
-	if (!password) {
-		fprintf(stderr, _("counterdesk: no password given\n"));
-		return CD_EXIT_USAGE;
-	}
-	if (strlen(password) < CD_PASSWORD_MIN) {
-		sodium_memzero(password, strlen(password));
-		free(password);
-		fprintf(stderr, _("counterdesk: the password must have at least 8 characters\n"));
-		return CD_EXIT_NO;
-	}
+	if ((rc = new_password(argv[optind], pwfile, &password)))
+		return rc;
 	rc = cd_staff_add(cli->db, argv[optind], name, role, dept, (int)window, password, &err);
 	sodium_memzero(password, strlen(password));
 	free(password);
 	if (rc < 0)
 		return cli_fail(&err);
 	printf(_("Staff member %s added as %s.\n"), argv[optind], cd_role_label(role));
+	return CD_EXIT_OK;
+}
+
+/* counterdesk staff password LOGIN [--password-file FILE] */
+static int set_password(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "password-file", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *pwfile = NULL;
+	struct cd_error err;
+	char *password;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'p') {
+			help(stderr);
+			return cli_usage(_("bad option '%s'"), argv[optind - 1]);
+		}
+		pwfile = optarg;
+	}
+	if (optind != argc - 1)
+		return cli_usage(_("usage: counterdesk staff password LOGIN [--password-file FILE]"));
+	if ((rc = cli_connect(cli)))
+		return rc;
+	if ((rc = new_password(argv[optind], pwfile, &password)))
+		return rc;
+	rc = cd_staff_set_password(cli->db, argv[optind], password, &err);
+	sodium_memzero(password, strlen(password));
+	free(password);
+	if (rc < 0)
+		return cli_fail(&err);
+	printf(_("New password set for %s.\n"), argv[optind]);
 	return CD_EXIT_OK;
 }
 
@@ -176,6 +226,8 @@ int cmd_staff(struct cli *cli, int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "add"))
 		return add(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "password"))
+		return set_password(cli, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "disable")) {
 		if (argc != 3)
 			return cli_usage(_("usage: counterdesk staff disable LOGIN"));

@@ -61,6 +61,24 @@ out=$(as admin1 staff add bad --name X --role wizard --dept ZHCK --password-file
 is $? 2 "an unknown role is a usage error"
 out=$(as admin1 staff add other --name X --role clerk --dept NOPE --password-file "$d/pw" 2>&1)
 is $? 1 "an unknown department exits 1"
+# staff password: the admin sets anyone's, everyone their own, nobody else's
+printf 'a-second-secret-2\n' >"$d/pw2"
+out=$(as admin1 staff password newclerk --password-file "$d/pw2" 2>&1)
+is $? 0 "admin sets the new member's password"
+PGPASSWORD=a-second-secret-2 psql -X -At -U newclerk -d counterdesk -c 'select login from api.whoami()' >"$d/who" 2>&1
+is "$(cat "$d/who")" "newclerk" "... who logs in with it"
+PGPASSWORD=a-long-secret-1 psql -X -At -U newclerk -d counterdesk -c 'select 1' >/dev/null 2>&1
+is $? 2 "... and no longer with the old one"
+out=$(PGPASSWORD=a-second-secret-2 "$bin" -U newclerk staff password newclerk --password-file "$d/pw" 2>&1)
+is $? 0 "a clerk sets their own password"
+out=$(as clerk1 staff password newclerk --password-file "$d/pw2" 2>&1)
+is $? 77 "a clerk setting someone else's password is refused by the database"
+printf 'short\n' >"$d/pw3"
+out=$(as admin1 staff password newclerk --password-file "$d/pw3" 2>&1)
+is $? 1 "a password under 8 characters is refused"
+out=$(as admin1 staff password nosuchlogin --password-file "$d/pw2" 2>&1)
+is $? 1 "an unknown login exits 1"
+like "$out" "No such staff member|没有该工作人员|nosuchlogin" "... and says so"
 out=$(as admin1 staff disable newclerk 2>&1); is $? 0 "admin disables the staff member"
 PGPASSWORD=a-long-secret-1 psql -X -At -U newclerk -d counterdesk -c 'select 1' >/dev/null 2>&1
 is $? 2 "a disabled staff member can no longer log in"
