@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "audit_label.h"
 #include "draw.h"
 #include "hall_ui.h"
 #include "i18n.h"
@@ -53,7 +54,7 @@ static void load(struct tui *t, struct audit_state *s)
 		/* MM-DD HH:MM:SS: the year would take columns the object needs. */
 		picker_col(row, sizeof(row), e->at && strlen(e->at) > 5 ? e->at + 5 : "", 15);
 		picker_col(row, sizeof(row), e->actor ? e->actor : "", 14);
-		picker_col(row, sizeof(row), e->action ? e->action : "", 19);
+		picker_col(row, sizeof(row), cd_audit_action_label(e->action), 19);
 		picker_col(row, sizeof(row), e->object ? e->object : "", 200);
 		picker_add(&s->list, row, NULL, false);
 	}

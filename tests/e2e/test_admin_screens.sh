@@ -139,7 +139,7 @@ keys 3
 check "Audit verifies the chain" wait_match "审计链完整：已校验 [0-9]+ 条记录。"
 shown=$(screen_text | sed -n 's/.*审计链完整：已校验 \([0-9]*\) 条记录。.*/\1/p')
 is "$shown" "$(sql counterdesk "SELECT count(*) FROM core.audit")" "the count is core.audit's ($shown)"
-check "the newest rows are listed, the department first" wait_match "admin1 +dept_add +department:$dept"
+check "the newest rows are listed, the department first, its action in words" wait_match "admin1 +新增部门 +department:$dept"
 keys F1
 check "F1 explains r" wait_for "重新校验审计链"
 keys Escape
