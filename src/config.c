@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,9 +224,11 @@ int cd_config_load(const char *path, struct cd_config **out, char *err, size_t e
 		const struct key_spec *k = &keys[i];
 		const char *v, *bad;
 		int number = 0;
+		bool given;
 
 		snprintf(full, sizeof(full), "%s:%s", k->section, k->key);
 		v = iniparser_getstring(d, full, NULL);
+		given = v != NULL;
 		if (!v) {
 			if (k->required) {
 				fail(err, errlen, path, k->section, k->key,
@@ -234,7 +237,9 @@ int cd_config_load(const char *path, struct cd_config **out, char *err, size_t e
 			}
 			v = k->fallback;
 		}
-		bad = check_value(k, v, &number);
+		/* A default time zone the machine lacks (no tzdata) is no error of
+		 * the file: times then stay in the terminal's zone. */
+		bad = !given && k->type == KEY_TIME_ZONE ? NULL : check_value(k, v, &number);
 		if (bad) {
 			fail(err, errlen, path, k->section, k->key, bad);
 			goto bad;

@@ -73,6 +73,23 @@ static void good_file_with_defaults(void **state)
 	assert_null(cfg);
 }
 
+/* A machine without tzdata still reads a file that names no time zone
+ * (times then stay in the terminal's); one that names a zone is refused. */
+static void default_time_zone_without_tzdata(void **state)
+{
+	struct cd_config *cfg = NULL;
+	char text[1024];
+	(void)state;
+
+	setenv("TZDIR", "/nonexistent-zoneinfo", 1);
+	assert_string_equal(load(good, &cfg), "");
+	assert_string_equal(cfg->time_zone, "Asia/Shanghai");
+	cd_config_free(&cfg);
+	snprintf(text, sizeof(text), "%stime_zone = Asia/Shanghai\n", good);
+	assert_non_null(strstr(load(text, &cfg), "[centre] time_zone"));
+	unsetenv("TZDIR");
+}
+
 static void ui_section_read(void **state)
 {
 	struct cd_config *cfg = NULL;
@@ -160,6 +177,7 @@ int main(void)
 		cmocka_unit_test(good_file_with_defaults),
 		cmocka_unit_test(ui_section_read),
 		cmocka_unit_test(bad_values),
+		cmocka_unit_test(default_time_zone_without_tzdata),
 		cmocka_unit_test(missing_and_malformed),
 		cmocka_unit_test(path_resolution),
 	};
