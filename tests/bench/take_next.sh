@@ -24,7 +24,8 @@
 # as pgbench ships it), and the one write no take can leave out, the claim
 # itself: one UPDATE of a random open task row setting what a take sets,
 # as the superuser, plain SQL (no function, no row-level security, no
-# queue), run after the checks.
+# queue), and a take's four writes in one SQL function; both run after the
+# checks.
 #
 # Runs against the cluster of `make bench` (scripts/check.sh --bench) in a
 # database of its own, cd_taskbench; run by hand it makes a throwaway
@@ -177,8 +178,30 @@ WHERE id = :id AND decided_at IS NULL;
 PGB
 "$pgbench" -n -M prepared -U postgres -c 16 -j 2 -T "$base_seconds" -f "$tmp/claim.pgb" "$db" \
 	>"$tmp/claim.out" 2>&1 || { tail -20 "$tmp/claim.out"; exit 1; }
+# The four writes of a take (operation id, ready row, task, timeline event)
+# in one SQL function, one round trip, random tasks: no queue head, no
+# row-level security, no PL/pgSQL.
+echo "== a take's four writes (superuser, one SQL function), 16 clients, ${base_seconds}s"
+su_psql -d "$db" >/dev/null <<'SQL' || exit 1
+CREATE FUNCTION public.bench_four_writes(p_id bigint) RETURNS void LANGUAGE sql AS $f$
+	INSERT INTO core.operation (op_id, fn, actor) VALUES (gen_random_uuid(), 'bench', 'reviewer.mz');
+	DELETE FROM core.task_ready WHERE task_id = p_id;
+	UPDATE core.task SET status = 'claimed', claimed_by = 'reviewer.mz', claimed_at = now(),
+		claim_expires_at = now() + interval '30 minutes', signed_at = coalesce(signed_at, now())
+	WHERE id = p_id AND decided_at IS NULL;
+	INSERT INTO core.case_event (case_id, kind, task_id, dept_code)
+	SELECT t.case_id, 'claimed', t.id, t.dept_code FROM core.task t WHERE t.id = p_id;
+$f$;
+SQL
+cat >"$tmp/four.pgb" <<PGB
+\\set id random(${range% *}, ${range#* })
+SELECT public.bench_four_writes(:id);
+PGB
+"$pgbench" -n -M prepared -U postgres -c 16 -j 2 -T "$base_seconds" -f "$tmp/four.pgb" "$db" \
+	>"$tmp/four.out" 2>&1 || { tail -20 "$tmp/four.out"; exit 1; }
 simple=$(tps_of "$tmp/simple.out")
 claim=$(tps_of "$tmp/claim.out")
+four=$(tps_of "$tmp/four.out")
 
 printf '\n%-58s %12s\n' "figure (16 clients)" "per second"
 printf '%-58s %12.0f\n' "routing: take next, ${seconds}s, $open_tasks open" "$take"
@@ -188,9 +211,11 @@ printf '%-58s %12.0f\n' "routing: take next + approve (audited), ${decide_second
 printf '%-58s %12.0f\n' "baseline: pgbench single-row UPDATE, ${base_seconds}s" "$update"
 printf '%-58s %12.0f\n' "pgbench built-in simple-update (-N), ${base_seconds}s" "$simple"
 printf '%-58s %12.0f\n' "the claim's UPDATE alone, plain SQL, ${base_seconds}s" "$claim"
+printf '%-58s %12.0f\n' "a take's four writes, one SQL function, ${base_seconds}s" "$four"
 printf '%-58s %12s\n' "ratio takes / updates (goal >= 0.5)" "$(awk -v a="$take" -v b="$update" 'BEGIN {printf "%.2f", a / b}')"
 printf '%-58s %12s\n' "ratio takes / simple-update" "$(awk -v a="$take" -v b="$simple" 'BEGIN {printf "%.2f", a / b}')"
-printf '%-58s %12s\n' "ratio claim UPDATE alone / updates (a take's ceiling)" "$(awk -v a="$claim" -v b="$update" 'BEGIN {printf "%.2f", a / b}')"
+printf '%-58s %12s\n' "ratio claim UPDATE alone / updates" "$(awk -v a="$claim" -v b="$update" 'BEGIN {printf "%.2f", a / b}')"
+printf '%-58s %12s\n' "ratio four writes / updates (a take's ceiling)" "$(awk -v a="$four" -v b="$update" 'BEGIN {printf "%.2f", a / b}')"
 printf '%-58s %12s\n' "ratio take+approve / updates" "$(awk -v a="$decide" -v b="$update" 'BEGIN {printf "%.2f", a / b}')"
 printf '%-58s %12s\n' "ratio last / first 10 s of taking" "$(awk -v a="$last" -v b="$first" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a (run >= 20 s)"; else printf "%.2f", a / b }')"
 printf '%-58s %12s\n' "takes / claims recorded" "$((taken + decided)) / $claimed"
