@@ -1,8 +1,8 @@
 /* Reports for supervisors: the same figures as `counterdesk report`, for a
- * day or a week, read when opened or when the period changes (one call of
- * api.report each time, never per key) and shown as the command's text.
- * ←/→ move to the period before or after, Space switches day and week,
- * ↑↓ PgUp PgDn Home End scroll. */
+ * day, a week or a month (月报), read when opened or when the period
+ * changes (one call of api.report each time, never per key) and shown as
+ * the command's text. ←/→ move to the period before or after, Space goes
+ * day → week → month → day, ↑↓ PgUp PgDn Home End scroll. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +17,12 @@
 #include "session.h"
 #include "util.h"
 
+enum period { P_DAY, P_WEEK, P_MONTH };
+/* cd_report_period's names of the periods, in that order. */
+static const char *const period_kind[] = { "daily", "weekly", "monthly" };
+
 struct report_state {
-	bool weekly;
+	enum period period;
 	char day[11];           /* the day the period holds; "" until the server said today */
 	char from[11], to[11];  /* the period, as cd_report_period gives it */
 	char **lines;
@@ -74,7 +78,7 @@ static void load(struct tui *t, struct report_state *s)
 							       ? json_string_value(json_object_get(r, "from")) : "");
 		snprintf(s->from, sizeof(s->from), "%s", s->day);
 		snprintf(s->to, sizeof(s->to), "%s", s->day);
-	} else if (cd_report_period(s->weekly ? "weekly" : "daily", s->day, s->from, s->to) < 0) {
+	} else if (cd_report_period(period_kind[s->period], s->day, s->from, s->to) < 0) {
 		snprintf(s->error, sizeof(s->error), "%s", _("Not a date"));
 		return;
 	} else {
@@ -94,9 +98,10 @@ static void load(struct tui *t, struct report_state *s)
 	json_decref(r);
 }
 
-/* The day `days` days from s->day (noon, so that no clock change moves it
- * to another date). */
-static void move_day(struct report_state *s, int days)
+/* s->day moved to the period before (dir -1) or after (+1): a day, seven
+ * days, or the first of the month before or after. At noon, so that no
+ * clock change moves it to another date. */
+static void move_period(struct report_state *s, int dir)
 {
 	struct tm tm = { 0 };
 
@@ -104,7 +109,12 @@ static void move_day(struct report_state *s, int days)
 		return;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
-	tm.tm_mday += days;
+	if (s->period == P_MONTH) {
+		tm.tm_mday = 1;
+		tm.tm_mon += dir;
+	} else {
+		tm.tm_mday += dir * (s->period == P_WEEK ? 7 : 1);
+	}
 	tm.tm_hour = 12;
 	tm.tm_isdst = -1;
 	if (mktime(&tm) != (time_t)-1)
@@ -145,7 +155,7 @@ static void report_draw(struct tui *t, void *st, WINDOW *w)
 	}
 	wattrset(w, draw_attr(ROLE_DIM));
 	draw_text_pad(w, h - 1, 1, wd - 2,
-		      _("<- ->: period before / after   Space: day or week   Up Down PgUp PgDn: scroll   Esc: back"));
+		      _("<- ->: period before / after   Space: day, week or month   Up Down PgUp PgDn: scroll   Esc: back"));
 	wattrset(w, A_NORMAL);
 }
 
@@ -160,11 +170,11 @@ static enum screen_result report_key(struct tui *t, void *st, enum action a, con
 		return SCR_DONE;
 	case ACT_LEFT:
 	case ACT_RIGHT:
-		move_day(s, (a == ACT_LEFT ? -1 : 1) * (s->weekly ? 7 : 1));
+		move_period(s, a == ACT_LEFT ? -1 : 1);
 		load(t, s);
 		return SCR_DONE;
 	case ACT_TOGGLE:
-		s->weekly = !s->weekly;
+		s->period = (s->period + 1) % 3;
 		load(t, s);
 		return SCR_DONE;
 	default:
@@ -183,7 +193,7 @@ static const enum action report_keys[] = { ACT_LEFT, ACT_RIGHT, ACT_TOGGLE, ACT_
 					   ACT_NONE };
 
 static const struct hint report_hints[] = {
-	{ ACT_TOGGLE, N_("Day/week") },
+	{ ACT_TOGGLE, N_("Day/week/month") },
 	{ ACT_BACK, NULL },
 	{ ACT_NONE, NULL },
 };

@@ -1,4 +1,4 @@
-/* counterdesk report daily|weekly|range: the figures a centre is judged
+/* counterdesk report daily|weekly|monthly|range: the figures a centre is judged
  * by, for supervisors (the database refuses anyone else). */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,24 +15,24 @@ static void help(FILE *f)
 {
 	fputs(_("Usage: counterdesk report daily [--date YYYY-MM-DD] [--format text|csv|json]\n"
 		"       counterdesk report weekly [--date YYYY-MM-DD] [--format text|csv|json]\n"
+		"       counterdesk report monthly [--date YYYY-MM-DD] [--format text|csv|json]\n"
 		"       counterdesk report range --from YYYY-MM-DD --to YYYY-MM-DD [--format text|csv|json]\n"
-		"  daily   one day (default today)\n"
-		"  weekly  Monday to Sunday of the week holding --date (default this week)\n"
-		"  range   any period of 1 to 366 days\n"
+		"  daily    one day (default today)\n"
+		"  weekly   Monday to Sunday of the week holding --date (default this week)\n"
+		"  monthly  the calendar month holding --date (default this month)\n"
+		"  range    any period of 1 to 366 days\n"
 		"Tickets and waiting time (median, 90th percentile) per category; cases per item;\n"
 		"the share done with at most one visit; 容缺 acceptances made good in time; ratings\n"
 		"per level and the bad ratings' follow-up; assisted sessions. CSV is one figure a\n"
 		"line: section,key,metric,value. --json is --format json.\n"), f);
 }
 
+/* A real date written YYYY-MM-DD (2025-02-30 is not one). */
 static bool is_date(const char *s)
 {
-	struct tm tm;
-	const char *end;
+	char a[11], b[11];
 
-	memset(&tm, 0, sizeof(tm));
-	end = s && strlen(s) == 10 ? strptime(s, "%Y-%m-%d", &tm) : NULL;
-	return end && !*end;
+	return s && strlen(s) == 10 && cd_report_period("daily", s, a, b) == 0;
 }
 
 int cmd_report(struct cli *cli, int argc, char **argv)
@@ -58,8 +58,8 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 		return argc < 2 ? CD_EXIT_USAGE : CD_EXIT_OK;
 	}
 	kind = argv[1];
-	if (strcmp(kind, "daily") && strcmp(kind, "weekly") && strcmp(kind, "range"))
-		return cli_usage(_("unknown report '%s' (daily, weekly or range)"), kind);
+	if (strcmp(kind, "daily") && strcmp(kind, "weekly") && strcmp(kind, "monthly") && strcmp(kind, "range"))
+		return cli_usage(_("unknown report '%s' (daily, weekly, monthly or range)"), kind);
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {

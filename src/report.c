@@ -33,7 +33,7 @@ int cd_report_period(const char *kind, const char *day, char *from, char *to)
 	struct tm tm;
 	const char *end;
 	time_t t;
-	int back;
+	int back, mday;
 
 	memset(&tm, 0, sizeof(tm));
 	end = day ? strptime(day, "%Y-%m-%d", &tm) : NULL;
@@ -41,9 +41,22 @@ int cd_report_period(const char *kind, const char *day, char *from, char *to)
 		return -1;
 	tm.tm_hour = 12; /* away from any daylight-saving edge */
 	tm.tm_isdst = -1;
+	mday = tm.tm_mday;
 	t = mktime(&tm);
-	if (t == (time_t)-1)
-		return -1;
+	if (t == (time_t)-1 || tm.tm_mday != mday)
+		return -1; /* 2025-02-30 would have become 2025-03-02 */
+	if (!strcmp(kind, "monthly")) {
+		localtime_r(&t, &tm);
+		tm.tm_mday = 1;
+		strftime(from, 11, "%Y-%m-%d", &tm);
+		tm.tm_mon += 1;
+		tm.tm_mday = 0; /* the day before the first of the next month */
+		tm.tm_isdst = -1;
+		if (mktime(&tm) == (time_t)-1)
+			return -1;
+		strftime(to, 11, "%Y-%m-%d", &tm);
+		return 0;
+	}
 	if (!strcmp(kind, "weekly")) {
 		localtime_r(&t, &tm);
 		back = (tm.tm_wday + 6) % 7; /* days since Monday */

@@ -21,9 +21,10 @@ json_t *cd_report_fetch(struct cd_db *db, const char *from, const char *to, stru
  * metric a dotted path inside the section). */
 void cd_report_write(FILE *f, const json_t *r, enum cd_report_format fmt);
 
-/* The period of "daily" (the day) and "weekly" (Monday to Sunday of the
- * ISO week holding the day), for a day YYYY-MM-DD. 0, or -1 when day is
- * not a date. from and to take 11 bytes. */
+/* The period of "daily" (the day), "weekly" (Monday to Sunday of the ISO
+ * week holding the day) and "monthly" (the first to the last day of its
+ * month, 月报), for a day YYYY-MM-DD. 0, or -1 when day is not a date.
+ * from and to take 11 bytes. */
 int cd_report_period(const char *kind, const char *day, char *from, char *to);
 
 #endif

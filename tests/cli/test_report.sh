@@ -112,9 +112,15 @@ as super1 report range --from $from --to $to --format text >"$d/r.txt"
 like "$(cat "$d/r.txt")" "Accepted: $(csv accepted cases '');" 'text: the cases line'
 like "$(cat "$d/r.txt")" "A 综合受理 +$(csv issued tickets A) " 'text: the tickets of A'
 
-# daily and weekly periods.
+# daily, weekly and monthly periods.
 is "$(as super1 report weekly --date 2025-06-11 --format csv | awk -F, '$1 == "period" { printf "%s=%s ", $3, $4 }')" \
 	"to=2025-06-15 from=2025-06-09 " 'weekly: Monday to Sunday of the week'
+is "$(as super1 report monthly --date 2024-02-29 --format csv | awk -F, '$1 == "period" { printf "%s=%s ", $3, $4 }')" \
+	"to=2024-02-29 from=2024-02-01 " 'monthly: the first to the last day of the month (a leap February)'
+is "$(as super1 report monthly --date 2025-12-31 --format csv | awk -F, '$1 == "period" { printf "%s=%s ", $3, $4 }')" \
+	"to=2025-12-31 from=2025-12-01 " 'monthly: December ends the year'
+as super1 report monthly --date 2025-02-30 >/dev/null 2>&1
+is "$?" 2 'monthly: a date that does not exist is a usage error'
 is "$(as super1 report daily --date 2025-06-11 --format csv | awk -F, '$1 == "tickets" && $2 == "A" && $3 == "issued" { print $4 }')" \
    "$(su_psql -c "SELECT count(*) FROM core.ticket WHERE day = '2025-06-11' AND category = 'A'")" 'daily: the tickets of one day'
 

@@ -19,6 +19,10 @@ sunday=$(date -d "$monday +6 days" +%F)
 prev_monday=$(date -d "$monday -7 days" +%F)
 prev_sunday=$(date -d "$monday -1 days" +%F)
 week_ago=$(date -d "$today -7 days" +%F)
+month_first=$(date -d "$week_ago" +%Y-%m-01)
+month_last=$(date -d "$month_first +1 month -1 day" +%F)
+prev_month_first=$(date -d "$month_first -1 month" +%F)
+prev_month_last=$(date -d "$month_first -1 day" +%F)
 # The CLI's own Chinese text of today's report: the screen shows the same.
 accepted=$(PGPASSWORD=super1-demo LANG=zh_CN.UTF-8 LANGUAGE= COUNTERDESK_LOCALEDIR="$localedir" \
 	"$bin" -U super1 report daily --date "$today" | grep -m1 '受理：')
@@ -40,7 +44,11 @@ check "Space: this week, Monday to Sunday" wait_for "中心报表 $monday 至 $s
 keys Left
 check "←: the week before" wait_for "中心报表 $prev_monday 至 $prev_sunday"
 keys Space
-check "Space again: the day a week before today" wait_for "中心报表 $week_ago 至 $week_ago"
+check "Space again: the month of that week's day" wait_for "中心报表 $month_first 至 $month_last"
+keys Left
+check "←: the month before" wait_for "中心报表 $prev_month_first 至 $prev_month_last"
+keys Space
+check "Space again: the first day of that month" wait_for "中心报表 $prev_month_first 至 $prev_month_first"
 check "the keys are explained in Chinese" wait_for "←→：上一时段/下一时段"
 keys Escape
 check "Esc goes back to the home menu" wait_for "赵敏，您好"

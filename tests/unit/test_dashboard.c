@@ -71,6 +71,16 @@ static void test_periods(void **state)
 	assert_string_equal(to, "2025-12-31");
 	assert_int_equal(cd_report_period("daily", "2025-13-01", from, to), -1);
 	assert_int_equal(cd_report_period("daily", "yesterday", from, to), -1);
+	assert_int_equal(cd_report_period("daily", "2025-02-30", from, to), -1); /* not March 2nd */
+	assert_int_equal(cd_report_period("monthly", "2024-02-29", from, to), 0); /* leap year */
+	assert_string_equal(from, "2024-02-01");
+	assert_string_equal(to, "2024-02-29");
+	assert_int_equal(cd_report_period("monthly", "2026-12-31", from, to), 0);
+	assert_string_equal(from, "2026-12-01");
+	assert_string_equal(to, "2026-12-31");
+	assert_int_equal(cd_report_period("monthly", "2026-04-15", from, to), 0);
+	assert_string_equal(to, "2026-04-30");
+	assert_int_equal(cd_report_period("monthly", "2026-02-29", from, to), -1); /* not a leap year */
 }
 
 static void test_csv(void **state)
