@@ -250,8 +250,8 @@ is "$rcs" "0 " "16 clients took and released 25 times each at once, none failed"
 below=$(su_psql -c "SELECT count(*) FROM core.task_ready r JOIN core.ready_floor f ON f.dept_code = r.dept_code
 	WHERE (r.due_at, r.task_id) < (f.due_at, f.task_id)")
 is "$below" 0 "no ready row is below its department's floor"
-floor=$(su_psql -c "SELECT count(*) FROM core.ready_floor WHERE dept_code = 'MZ'")
-is "$floor" 1 "the department has a floor"
+# (Whether a floor row exists now depends on the run: a take raises it
+# only while no insert is in flight, and here every transaction inserts.)
 expect=$(su_psql -c "SELECT string_agg(task_id::text, ' ' ORDER BY due_at, task_id) FROM core.task_ready WHERE dept_code = 'MZ'")
 for i in $(seq 1 $((ready + 1))); do echo "SELECT id FROM api.task_take_next(gen_random_uuid());"; done >"$d/drain.sql"
 drained=$(as_psql reviewer.mz -v ON_ERROR_STOP=1 -f "$d/drain.sql" | grep . | tr '\n' ' ' | sed 's/ $//')
