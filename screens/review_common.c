@@ -147,10 +147,7 @@ const char *status_word(const char *status)
 		{ "rejected", N_("Rejected") },   { "cancelled", N_("Cancelled") },
 	};
 
-	for (size_t i = 0; status && i < ARRAY_SIZE(words); i++)
-		if (!strcmp(words[i][0], status))
-			return _(words[i][1]);
-	return cd_task_status_label(status);
+	return I18N_WORD(words, status, cd_task_status_label(status));
 }
 
 static int severity(enum cd_light l)

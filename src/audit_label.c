@@ -1,15 +1,11 @@
 /* Words for the audit log's action codes (audit_label.h). The codes are
  * what sql/ passes to core.audit_write; tests/unit/test_audit_label.c
  * checks that each of them is here. */
-#include <string.h>
 
 #include "audit_label.h"
 #include "i18n.h"
 
-static const struct {
-	const char *code;
-	const char *label; /* N_() */
-} labels[] = {
+static const char *const labels[][2] = {
 	{ "audit_seal", N_("Audit chain sealed") },
 	{ "calendar_load", N_("Working-day calendar loaded") },
 	{ "case_accept", N_("Case accepted") },
@@ -49,10 +45,5 @@ static const struct {
 
 const char *cd_audit_action_label(const char *action)
 {
-	if (!action)
-		return "";
-	for (unsigned i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		if (!strcmp(labels[i].code, action))
-			return _(labels[i].label);
-	return action;
+	return I18N_WORD(labels, action, action ? action : "");
 }

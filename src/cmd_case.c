@@ -650,10 +650,7 @@ static const char *status_words(const char *code)
 		{ "supplied", N_("supplied later") },
 	};
 
-	for (size_t i = 0; code && i < ARRAY_SIZE(words); i++)
-		if (!strcmp(code, words[i][0]))
-			return _(words[i][1]);
-	return code ? cd_case_status_label(code) : "";
+	return code ? I18N_WORD(words, code, cd_case_status_label(code)) : "";
 }
 
 static void show_text(const struct cd_case *c, const struct cd_item *it)

@@ -64,3 +64,11 @@ int i18n_is_chinese(void)
 	const char *m = setlocale(LC_MESSAGES, NULL);
 	return m && strncmp(m, "zh", 2) == 0;
 }
+
+const char *i18n_word(const char *const (*table)[2], size_t n, const char *code, const char *fallback)
+{
+	for (size_t i = 0; code && i < n; i++)
+		if (!strcmp(code, table[i][0]))
+			return _(table[i][1]);
+	return fallback;
+}

@@ -3,6 +3,7 @@
 #define CD_I18N_H
 
 #include <libintl.h>
+#include <stddef.h>
 
 #define _(s) gettext(s)
 #define N_(s) (s)
@@ -14,5 +15,10 @@ int i18n_init(const char *language_override);
 
 /* 1 when the current messages are Chinese (for layouts that differ). */
 int i18n_is_chinese(void);
+
+/* The words for a database code, from a table of { code, N_("words") }
+ * pairs: translated, or fallback when code is NULL or not in the table. */
+const char *i18n_word(const char *const (*table)[2], size_t n, const char *code, const char *fallback);
+#define I18N_WORD(table, code, fallback) i18n_word(table, sizeof(table) / sizeof((table)[0]), code, fallback)
 
 #endif

@@ -109,9 +109,7 @@ bool cd_session_reconnect(struct cd_session *s, struct cd_error *err)
 
 const char *cd_role_label(const char *role)
 {
-	static const struct {
-		const char *role, *label;
-	} labels[] = {
+	static const char *const labels[][2] = {
 		{ "clerk", N_("Window clerk") },
 		{ "helper", N_("Green-channel helper") },
 		{ "reviewer", N_("Back-office reviewer") },
@@ -120,8 +118,5 @@ const char *cd_role_label(const char *role)
 		{ "kiosk", N_("Kiosk") },
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
-		if (!strcmp(labels[i].role, role))
-			return _(labels[i].label);
-	return role;
+	return I18N_WORD(labels, role, role);
 }

@@ -89,27 +89,20 @@ static const char *const case_status_words[][2] = {
 	{ "handed_over", N_("result handed over") },
 };
 
-static const char *lookup(const char *const (*table)[2], size_t n, const char *key)
-{
-	for (size_t i = 0; key && i < n; i++)
-		if (!strcmp(key, table[i][0]))
-			return _(table[i][1]);
-	return key ? key : "";
-}
 
 const char *cd_task_status_label(const char *status)
 {
-	return lookup(status_words, ARRAY_SIZE(status_words), status);
+	return I18N_WORD(status_words, status, status ? status : "");
 }
 
 const char *cd_event_kind_label(const char *kind)
 {
-	return lookup(kind_words, ARRAY_SIZE(kind_words), kind);
+	return I18N_WORD(kind_words, kind, kind ? kind : "");
 }
 
 const char *cd_case_status_label(const char *status)
 {
-	return lookup(case_status_words, ARRAY_SIZE(case_status_words), status);
+	return I18N_WORD(case_status_words, status, status ? status : "");
 }
 
 /* ==== rows ================================================================= */

@@ -28,10 +28,7 @@ static const char *const server_details[] = {
 
 const char *cd_verify_outcome_text(const char *outcome)
 {
-	for (size_t i = 0; outcome && i < ARRAY_SIZE(outcome_words); i++)
-		if (!strcmp(outcome, outcome_words[i][0]))
-			return _(outcome_words[i][1]);
-	return outcome ? outcome : "";
+	return I18N_WORD(outcome_words, outcome, outcome ? outcome : "");
 }
 
 const char *cd_verify_detail_text(const char *detail)
