@@ -113,19 +113,6 @@ static const char *status_label(const char *status)
 	return cd_case_status_label(status);
 }
 
-static const char *material_status(const char *status)
-{
-	if (!status)
-		return "";
-	if (!strcmp(status, "provided"))
-		return _("provided");
-	if (!strcmp(status, "missing"))
-		return _("missing");
-	if (!strcmp(status, "supplied"))
-		return _("brought later");
-	return status;
-}
-
 /* A name as lists show it: the surname and a star for each other character. */
 static char *masked_name(const char *name)
 {
@@ -275,21 +262,6 @@ static const char *material_name(const struct cases_state *s, const char *code)
 	return code ? code : "";
 }
 
-static const char *verify_word(const struct cd_verify_result *v)
-{
-	const char *o = v->outcome ? v->outcome : "";
-
-	if (!strcmp(o, "matched"))
-		return v->paper_needed ? _("Verified") : _("Verified, no paper copy needed");
-	if (!strcmp(o, "mismatched"))
-		return _("Does not match");
-	if (!strcmp(o, "not_found"))
-		return _("Not found in the register");
-	if (!strcmp(o, "unavailable"))
-		return _("Shared data unavailable");
-	return cd_verify_outcome_text(o);
-}
-
 static bool resolvable(const struct cases_state *s, size_t i)
 {
 	const char *o = s->vr.v[i].outcome;
@@ -347,10 +319,10 @@ static void add_verify_lines(struct cases_state *s)
 		picker_col(row, sizeof(row), material_name(s, v->material), 30);
 		if (s->resolved[i]) {
 			snprintf(row + strlen(row), sizeof(row) - strlen(row), "%s%s%s",
-				 verify_word(v), draw_dot(), _("Original checked by hand"));
+				 cd_verify_result_word(v), draw_dot(), _("Original checked by hand"));
 			role = ROLE_NORMAL;
 		} else {
-			snprintf(row + strlen(row), sizeof(row) - strlen(row), "%s", verify_word(v));
+			snprintf(row + strlen(row), sizeof(row) - strlen(row), "%s", cd_verify_result_word(v));
 		}
 		add_line(s, role, 4, row);
 		if (!strcmp(o, "mismatched") && v->ndiffering) {
@@ -499,7 +471,7 @@ static void build_lines(struct cases_state *s)
 				      : m->name_zh ? m->name_zh : m->code;
 		char row[1024] = "";
 
-		picker_col(row, sizeof(row), material_status(m->status), 14);
+		picker_col(row, sizeof(row), cd_material_status_word(m->status), 14);
 		picker_col(row, sizeof(row), name, 34);
 		picker_col(row, sizeof(row), m->is_key ? _("key") : "", 8);
 		add_line(s, m->status && !strcmp(m->status, "missing") ? ROLE_ERROR : ROLE_NORMAL, 4, row);
@@ -908,7 +880,7 @@ static void start_resolve(struct tui *t, struct cases_state *s)
 		if (!resolvable(s, i))
 			continue;
 		picker_col(row, sizeof(row), material_name(s, s->vr.v[i].material), 34);
-		picker_col(row, sizeof(row), verify_word(&s->vr.v[i]), 16);
+		picker_col(row, sizeof(row), cd_verify_result_word(&s->vr.v[i]), 16);
 		picker_add(&s->rpick, row, NULL, false);
 		s->rpick_res[n++] = i;
 	}

@@ -127,34 +127,6 @@ static const char *material_label(const struct task_state *s, const struct cd_ca
 	return m->name_zh ? m->name_zh : m->code;
 }
 
-static const char *material_status(const char *status)
-{
-	if (!status)
-		return "";
-	if (!strcmp(status, "provided"))
-		return _("provided");
-	if (!strcmp(status, "missing"))
-		return _("missing");
-	if (!strcmp(status, "supplied"))
-		return _("brought later");
-	return status;
-}
-
-static const char *outcome_word(const struct cd_verify_result *v)
-{
-	const char *o = v->outcome ? v->outcome : "";
-
-	if (!strcmp(o, "matched"))
-		return v->paper_needed ? _("Verified") : _("Verified, no paper copy needed");
-	if (!strcmp(o, "mismatched"))
-		return _("Does not match");
-	if (!strcmp(o, "not_found"))
-		return _("Not found in the register");
-	if (!strcmp(o, "unavailable"))
-		return _("Shared data unavailable");
-	return cd_verify_outcome_text(o);
-}
-
 static void case_lines(struct task_state *s)
 {
 	const struct cd_case *c = &s->c;
@@ -189,14 +161,14 @@ static void case_lines(struct task_state *s)
 		char row[1024] = "";
 
 		picker_col(row, sizeof(row), material_label(s, m), 30);
-		picker_col(row, sizeof(row), material_status(m->status), 10);
+		picker_col(row, sizeof(row), cd_material_status_word(m->status), 10);
 		picker_col(row, sizeof(row), m->is_key ? _("key") : "", 6);
 		for (size_t k = 0; k < s->vr.n; k++) {
 			const struct cd_verify_result *v = &s->vr.v[k];
 
 			if (!v->material || strcmp(v->material, m->code))
 				continue;
-			snprintf(row + strlen(row), sizeof(row) - strlen(row), "%s", outcome_word(v));
+			snprintf(row + strlen(row), sizeof(row) - strlen(row), "%s", cd_verify_result_word(v));
 			if (s->resolved && s->resolved[k]) {
 				snprintf(row + strlen(row), sizeof(row) - strlen(row), "%s%s", draw_dot(),
 					 _("Original checked by hand"));

@@ -361,3 +361,29 @@ void cd_audit_entries_free(struct cd_audit_entry **v, size_t n)
 	free(*v);
 	*v = NULL;
 }
+
+const char *cd_verify_result_word(const struct cd_verify_result *v)
+{
+	const char *o = v->outcome ? v->outcome : "";
+
+	if (!strcmp(o, "matched"))
+		return v->paper_needed ? _("Verified") : _("Verified, no paper copy needed");
+	if (!strcmp(o, "mismatched"))
+		return _("Does not match");
+	if (!strcmp(o, "not_found"))
+		return _("Not found in the register");
+	if (!strcmp(o, "unavailable"))
+		return _("Shared data unavailable");
+	return cd_verify_outcome_text(o);
+}
+
+const char *cd_material_status_word(const char *status)
+{
+	static const char *const words[][2] = {
+		{ "provided", N_("provided") },
+		{ "missing", N_("missing") },
+		{ "supplied", N_("brought later") },
+	};
+
+	return I18N_WORD(words, status, status ? status : "");
+}

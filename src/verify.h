@@ -41,6 +41,11 @@ void cd_verify_results_clear(struct cd_verify_results *r);
 bool cd_verify_all_matched(const struct cd_verify_results *r);
 /* Outcome codes and server details in the user's language. */
 const char *cd_verify_outcome_text(const char *outcome);
+/* The short words for a result on the screens: verified (with or without a
+ * paper copy), does not match, not found, unavailable. */
+const char *cd_verify_result_word(const struct cd_verify_result *v);
+/* A case material's status (provided, missing, supplied later) in words. */
+const char *cd_material_status_word(const char *status);
 const char *cd_verify_detail_text(const char *detail);
 
 /* The clerk checked the original document by hand (only after a mismatch
