@@ -6,12 +6,9 @@
 # passes `counterdesk audit verify`, also against a seal signed before the
 # dump, and holds a consistent snapshot: every case with its audit row.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
+. "$COUNTERDESK_TOP/tests/lib/cli.sh"
 export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
-as() { # as LOGIN counterdesk-args...   (password <login>-demo)
-	login=$1; shift
-	PGPASSWORD="$login-demo" "$bin" -U "$login" "$@"
-}
 su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -v ON_ERROR_STOP=1 "$@"; }
 d=$(mktemp -d "$COUNTERDESK_TMP/backup.XXXXXX")
 chmod 755 "$d"

@@ -4,13 +4,9 @@
 # accepted on commitment (容缺), idempotent retries, a later visit, bad input
 # that changes nothing, rights, and masked personal data.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
+. "$COUNTERDESK_TOP/tests/lib/cli.sh"
 export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
-as() { # as LOGIN counterdesk-args...   (password <login>-demo)
-	login=$1; shift
-	PGPASSWORD="$login-demo" "$bin" -U "$login" "$@"
-}
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
 cases() { su_psql -c 'select count(*) from core.case'; }
 notices() { su_psql -c 'select count(*) from core.notice'; }
 d=$(mktemp -d "$COUNTERDESK_TMP/case.XXXXXX")

@@ -4,13 +4,9 @@
 # either stored exactly as given or refused with a message, and nothing the
 # program prints carries an escape sequence to the terminal.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
+. "$COUNTERDESK_TOP/tests/lib/cli.sh"
 export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
-as() { # as LOGIN counterdesk-args...   (password <login>-demo)
-	login=$1; shift
-	PGPASSWORD="$login-demo" "$bin" -U "$login" "$@"
-}
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
 shared() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk_shared -v ON_ERROR_STOP=1 "$@"; }
 d=$(mktemp -d "$COUNTERDESK_TMP/hostile.XXXXXX")
 run=$$

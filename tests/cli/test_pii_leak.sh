@@ -8,12 +8,9 @@
 # readable by its owner only. The sync worker's log (the client that
 # delivers to the department systems) is checked too.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
+. "$COUNTERDESK_TOP/tests/lib/cli.sh"
 export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
-as() { # as LOGIN counterdesk-args...   (password <login>-demo)
-	login=$1; shift
-	PGPASSWORD="$login-demo" "$bin" -U "$login" "$@"
-}
 shared() { psql -X -q -At -U postgres -d counterdesk_shared "$@"; }
 d=$(mktemp -d "$COUNTERDESK_TMP/pii.XXXXXX")
 run=$$

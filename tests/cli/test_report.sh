@@ -3,11 +3,11 @@
 # recomputed here from the raw rows (medians and 90th percentiles by
 # linear interpolation in perl, counts with psql). Removes what it made.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
+. "$COUNTERDESK_TOP/tests/lib/cli.sh"
 export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
 top="$COUNTERDESK_TOP"
 as() { login=$1; shift; PGPASSWORD="$login-demo" "$bin" -U "$login" "$@"; }
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
 # csv METRIC SECTION KEY: the value of one line of the CSV report
 csv() { awk -F, -v s="$2" -v k="$3" -v m="$1" '$1 == s && $2 == k && $3 == m { print $4 }' "$d/r.csv"; }
 # pct P: percentile P (0..1) of the numbers on stdin, interpolated as percentile_cont, rounded

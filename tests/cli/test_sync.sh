@@ -11,13 +11,13 @@
 # each time a delivery of that event was applied (also when the upsert then
 # changed nothing), so "delivered by both workers" is visible.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
+. "$COUNTERDESK_TOP/tests/lib/cli.sh"
 export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
 worker="$COUNTERDESK_TOP/build/counterdesk-sync"
 d=$(mktemp -d "$COUNTERDESK_TMP/sync.XXXXXX")
 run=R$$ # the events of this run, apart from a re-run's on the same cluster
 chmod 755 "$d"
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
 tgt_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk_target_test -v ON_ERROR_STOP=1 "$@"; }
 as() { login=$1; shift; PGPASSWORD="$login-demo" "$bin" -U "$login" "$@"; }
 pids=""

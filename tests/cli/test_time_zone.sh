@@ -5,16 +5,10 @@
 # time for the same ticket, the one the centre's clock showed. The test's
 # tickets are closed at the end.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
+. "$COUNTERDESK_TOP/tests/lib/cli.sh"
 export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
 kiosk() { PGPASSWORD=kiosk1-demo "$bin" -U kiosk1 "$@"; }
-jfield() {
-	printf '%s' "$1" | perl -MJSON::PP -0777 -e '
-		my $d = eval { JSON::PP->new->decode(scalar <STDIN>) };
-		exit 1 unless defined $d;
-		print $d->{$ARGV[0]} // "";' "$2"
-}
 cleanup() {
 	su_psql >/dev/null <<'SQL'
 SELECT api.window_noshow(gen_random_uuid(), window_no) FROM core.hall_window WHERE current_ticket IS NOT NULL;

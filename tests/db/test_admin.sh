@@ -1,13 +1,9 @@
 # Migrations, departments, staff and the audit chain through the CLI, and the
 # database's own refusals through psql, against the throwaway cluster.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
+. "$COUNTERDESK_TOP/tests/lib/cli.sh"
 export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
-as() { # as LOGIN counterdesk-args...   (password <login>-demo)
-	login=$1; shift
-	PGPASSWORD="$login-demo" "$bin" -U "$login" "$@"
-}
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
 d=$(mktemp -d "$COUNTERDESK_TMP/admin.XXXXXX")
 
 # --- migrations

@@ -6,25 +6,13 @@
 # through its whole follow-up, and the database's refusals (42501).
 # Leaves the hall as config/hall.ini describes it and no ticket waiting.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
+. "$COUNTERDESK_TOP/tests/lib/cli.sh"
 export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
-as() { # as LOGIN counterdesk-args...   (password <login>-demo)
-	login=$1; shift
-	PGPASSWORD="$login-demo" "$bin" -U "$login" "$@"
-}
 as_psql() { # as_psql LOGIN SQL
 	PGPASSWORD="$1-demo" psql -X -q -At -U "$1" -d counterdesk -v ON_ERROR_STOP=1 -c "$2"
 }
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
 # jfield JSON PATH: the value at a dotted path (a.0.b); "" for null.
-jfield() {
-	printf '%s' "$1" | perl -MJSON::PP -0777 -e '
-		my $d = eval { JSON::PP->new->decode(scalar <STDIN>) };
-		exit 1 unless defined $d;
-		for my $k (split /\./, $ARGV[0]) { $d = ref $d eq "ARRAY" ? $d->[$k] : $d->{$k}; }
-		print !defined $d ? "" : JSON::PP::is_bool($d) ? ($d ? "true" : "false")
-		    : ref $d ? JSON::PP->new->canonical->encode($d) : $d;' "$2"
-}
 d=$(mktemp -d "$COUNTERDESK_TMP/hall.XXXXXX")
 pgbench=""
 for v in 15 16 17; do [ -x "/usr/lib/postgresql/$v/bin/pgbench" ] && pgbench="/usr/lib/postgresql/$v/bin/pgbench" && break; done

@@ -14,9 +14,9 @@
 # The test's cases (item zz_race, numbers 999999-20000101-NNNN) are removed
 # at the end, so the queues are as before.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
+. "$COUNTERDESK_TOP/tests/lib/cli.sh"
 export LANG=C.UTF-8 LANGUAGE=
 d=$(mktemp -d "$COUNTERDESK_TMP/race.XXXXXX")
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
 as_psql() { # as_psql LOGIN psql-args...   (password <login>-demo)
 	login=$1; shift
 	PGPASSWORD="$login-demo" psql -X -q -At -U "$login" -d counterdesk "$@"

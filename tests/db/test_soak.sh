@@ -9,14 +9,10 @@
 # decided twice, no deadlock anywhere (the clients' output and the server's
 # log), every submit accepted, and the audit chain intact.
 . "$COUNTERDESK_TOP/tests/lib/tap.sh"
+. "$COUNTERDESK_TOP/tests/lib/cli.sh"
 export LANG=C.UTF-8 LANGUAGE=
 bin="$COUNTERDESK_BIN"
 secs=${COUNTERDESK_SOAK_SECONDS:-10}
-as() { # as LOGIN counterdesk-args...   (password <login>-demo)
-	login=$1; shift
-	PGPASSWORD="$login-demo" "$bin" -U "$login" "$@"
-}
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
 d=$(mktemp -d "$COUNTERDESK_TMP/soak.XXXXXX")
 run=$$
 FATHER=330702198803151237

@@ -16,6 +16,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/tap.sh
 . "$here/../lib/tap.sh"
+# shellcheck source=../lib/cli.sh
+. "$here/../lib/cli.sh"
 # shellcheck source=../lib/tmux.sh
 . "$here/../lib/tmux.sh"
 
@@ -28,7 +30,6 @@ if ! command -v tmux >/dev/null 2>&1; then
 	done_testing
 	exit 1
 fi
-su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -d counterdesk -v ON_ERROR_STOP=1 "$@"; }
 if [ -z "${PGHOST:-}" ] || ! su_psql -c 'select 1' >/dev/null 2>&1; then
 	ok 0 "the hall end to end # SKIP no superuser access to the test cluster (PGHOST)"
 	done_testing
