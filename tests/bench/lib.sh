@@ -10,6 +10,10 @@
 #                     names it
 #   su_psql ARGS...   psql as the cluster superuser
 #   bench_pgbench     sets pgbench (exit 1 when none is installed)
+#   bench_seed_sql ITEM NAME_ZH NAME_EN
+#                     prints the SQL that loads a one-step 民政 item ITEM and
+#                     accepts one case of it through api.case_submit: the
+#                     applicant the benchmark's copied cases share
 su_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -U postgres -v ON_ERROR_STOP=1 "$@"; }
 
 bench_cleanup() {
@@ -52,4 +56,23 @@ bench_pgbench() {
 	pgbench=""
 	for v in 15 16 17; do [ -x "/usr/lib/postgresql/$v/bin/pgbench" ] && pgbench="/usr/lib/postgresql/$v/bin/pgbench" && break; done
 	[ -n "$pgbench" ] || pgbench=$(command -v pgbench) || { echo "bench: pgbench not found"; exit 1; }
+}
+
+bench_seed_sql() {
+	cat <<SQL
+SELECT count(*) FROM api.forms_load(gen_random_uuid(), \$json\$
+{"code": "$1", "version": 1, "name_zh": "$2", "name_en": "$3",
+ "applicant": "person", "promised_days": 10, "count_acceptance_day": false,
+ "departments": ["MZ"], "groups": [],
+ "steps": [{"number": 1, "dept": "MZ", "group": 1, "days": 5, "name_zh": "民政审核", "name_en": "Civil affairs"}],
+ "fields": [], "materials": []}
+\$json\$::jsonb);
+SET SESSION AUTHORIZATION clerk1;
+SELECT count(*) FROM api.case_submit(gen_random_uuid(), gen_random_uuid(), '$1', NULL,
+	jsonb_build_object('id', gen_random_uuid(), 'kind', 'person', 'name', '基准',
+			   'id_no', jsonb_build_object('cipher', 'v1:' || md5('bench'), 'mask', '330702********0001',
+						       'blind', left(md5('bench'), 8))),
+	'{}', '{}', '{}', NULL, NULL);
+RESET SESSION AUTHORIZATION;
+SQL
 }

@@ -57,20 +57,7 @@ bench_database
 # the clocks are set here) as a year of work would have left them.
 echo "== $open_tasks open tasks over $history finished ones"
 su_psql -d "$db" >/dev/null <<SQL || exit 1
-SELECT count(*) FROM api.forms_load(gen_random_uuid(), \$json\$
-{"code": "zz_bench_task", "version": 1, "name_zh": "派单基准", "name_en": "Routing bench",
- "applicant": "person", "promised_days": 10, "count_acceptance_day": false,
- "departments": ["MZ"], "groups": [],
- "steps": [{"number": 1, "dept": "MZ", "group": 1, "days": 5, "name_zh": "民政审核", "name_en": "Civil affairs"}],
- "fields": [], "materials": []}
-\$json\$::jsonb);
-SET SESSION AUTHORIZATION clerk1;
-SELECT count(*) FROM api.case_submit(gen_random_uuid(), gen_random_uuid(), 'zz_bench_task', NULL,
-	jsonb_build_object('id', gen_random_uuid(), 'kind', 'person', 'name', '基准',
-			   'id_no', jsonb_build_object('cipher', 'v1:' || md5('bench'), 'mask', '330702********0001',
-						       'blind', left(md5('bench'), 8))),
-	'{}', '{}', '{}', NULL, NULL);
-RESET SESSION AUTHORIZATION;
+$(bench_seed_sql zz_bench_task 派单基准 "Routing bench")
 SET session_replication_role = replica;
 CREATE TEMP TABLE src AS SELECT * FROM core.case LIMIT 1;
 INSERT INTO core.case (id, op_id, case_no, centre_code, item_code, item_version, applicant_id, applicant_name,
