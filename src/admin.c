@@ -7,6 +7,7 @@
 
 #include "admin.h"
 #include "db.h"
+#include "dbrow.h"
 #include "i18n.h"
 #include "util.h"
 
@@ -60,11 +61,6 @@ int cd_dept_add(struct cd_db *db, const char *code, const char *name, struct cd_
 	return call_op(db, "SELECT api.dept_add($1::uuid, $2, $3)", 3, p, err);
 }
 
-static void copy_value(char *dst, size_t n, const PGresult *res, int row, int col)
-{
-	snprintf(dst, n, "%s", PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col));
-}
-
 int cd_dept_list(struct cd_db *db, struct cd_dept **out, size_t *n, struct cd_error *err)
 {
 	PGresult *res = cd_db_exec(db, "SELECT code, name FROM api.departments ORDER BY code",
@@ -78,8 +74,8 @@ int cd_dept_list(struct cd_db *db, struct cd_dept **out, size_t *n, struct cd_er
 	rows = PQntuples(res);
 	*out = xcalloc((size_t)rows, sizeof(**out));
 	for (int r = 0; r < rows; r++) {
-		copy_value((*out)[r].code, sizeof((*out)[r].code), res, r, 0);
-		copy_value((*out)[r].name, sizeof((*out)[r].name), res, r, 1);
+		text_at((*out)[r].code, sizeof((*out)[r].code), res, r, 0);
+		text_at((*out)[r].name, sizeof((*out)[r].name), res, r, 1);
 	}
 	*n = (size_t)rows;
 	PQclear(res);
@@ -157,13 +153,13 @@ int cd_staff_list(struct cd_db *db, struct cd_staff **out, size_t *n, struct cd_
 	for (int r = 0; r < rows; r++) {
 		struct cd_staff *s = &(*out)[r];
 
-		copy_value(s->login, sizeof(s->login), res, r, 0);
-		copy_value(s->full_name, sizeof(s->full_name), res, r, 1);
-		copy_value(s->role, sizeof(s->role), res, r, 2);
-		copy_value(s->dept_code, sizeof(s->dept_code), res, r, 3);
-		s->window_no = PQgetisnull(res, r, 4) ? 0 : atoi(PQgetvalue(res, r, 4));
-		s->active = !strcmp(PQgetvalue(res, r, 5), "t");
-		copy_value(s->created_at, sizeof(s->created_at), res, r, 6);
+		text_at(s->login, sizeof(s->login), res, r, 0);
+		text_at(s->full_name, sizeof(s->full_name), res, r, 1);
+		text_at(s->role, sizeof(s->role), res, r, 2);
+		text_at(s->dept_code, sizeof(s->dept_code), res, r, 3);
+		s->window_no = int_at(res, r, 4, 0);
+		s->active = bool_at(res, r, 5);
+		text_at(s->created_at, sizeof(s->created_at), res, r, 6);
 	}
 	*n = (size_t)rows;
 	PQclear(res);
@@ -184,8 +180,8 @@ int cd_audit_verify(struct cd_db *db, struct cd_audit_result *out, struct cd_err
 		return -1;
 	}
 	out->checked = atoll(PQgetvalue(res, 0, 0));
-	out->first_broken = PQgetisnull(res, 0, 1) ? 0 : atoll(PQgetvalue(res, 0, 1));
-	copy_value(out->reason, sizeof(out->reason), res, 0, 2);
+	out->first_broken = ll_at(res, 0, 1, 0);
+	text_at(out->reason, sizeof(out->reason), res, 0, 2);
 	PQclear(res);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "calendar.h"
 #include "crypto.h"
 #include "db.h"
+#include "dbrow.h"
 #include "i18n.h"
 #include "intake.h"
 #include "item.h"
@@ -1165,7 +1166,7 @@ static void parse_missing(const char *text, struct cd_submit_result *res)
 	json_decref(a);
 }
 
-static void copy_cell(char *dst, size_t n, const PGresult *r, int row, int col)
+static void copy_dup_at(char *dst, size_t n, const PGresult *r, int row, int col)
 {
 	snprintf(dst, n, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
 }
@@ -1217,11 +1218,11 @@ int cd_intake_submit(struct cd_db *db, const struct cd_keys *keys, struct cd_int
 		cd_error_set(err, CD_ERR_INTERNAL, "Unexpected answer from the database", NULL);
 		return -1;
 	}
-	copy_cell(res->outcome, sizeof(res->outcome), r, 0, 0);
-	copy_cell(res->case_no, sizeof(res->case_no), r, 0, 1);
-	copy_cell(res->notice_no, sizeof(res->notice_no), r, 0, 2);
-	copy_cell(res->promised_date, sizeof(res->promised_date), r, 0, 3);
-	copy_cell(res->commitment_due, sizeof(res->commitment_due), r, 0, 4);
+	copy_dup_at(res->outcome, sizeof(res->outcome), r, 0, 0);
+	copy_dup_at(res->case_no, sizeof(res->case_no), r, 0, 1);
+	copy_dup_at(res->notice_no, sizeof(res->notice_no), r, 0, 2);
+	copy_dup_at(res->promised_date, sizeof(res->promised_date), r, 0, 3);
+	copy_dup_at(res->commitment_due, sizeof(res->commitment_due), r, 0, 4);
 	if (!PQgetisnull(r, 0, 5))
 		parse_missing(PQgetvalue(r, 0, 5), res);
 	res->visits = PQgetisnull(r, 0, 6) ? 0 : atoi(PQgetvalue(r, 0, 6));
@@ -1266,11 +1267,6 @@ void cd_cases_free(struct cd_case **v, size_t n)
 		cd_case_clear(&(*v)[i]);
 	free(*v);
 	*v = NULL;
-}
-
-static char *cell(const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? NULL : xstrdup(PQgetvalue(r, row, col));
 }
 
 static void add_kv(struct cd_case *c, const char *key, const char *value)
@@ -1357,18 +1353,18 @@ static void parse_materials(struct cd_case *c, const char *text)
 static void read_case(const PGresult *r, int row, bool full, struct cd_case *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->case_no = cell(r, row, 0);
-	c->item = cell(r, row, 1);
+	c->case_no = dup_at(r, row, 0);
+	c->item = dup_at(r, row, 1);
 	c->item_version = PQgetisnull(r, row, 2) ? 0 : atoi(PQgetvalue(r, row, 2));
-	c->item_name_zh = cell(r, row, 3);
-	c->status = cell(r, row, 4);
-	c->applicant_name = cell(r, row, 5);
-	c->applicant_id_mask = cell(r, row, 6);
-	c->accepted_at = cell(r, row, 7);
-	c->accepted_by = cell(r, row, 8);
+	c->item_name_zh = dup_at(r, row, 3);
+	c->status = dup_at(r, row, 4);
+	c->applicant_name = dup_at(r, row, 5);
+	c->applicant_id_mask = dup_at(r, row, 6);
+	c->accepted_at = dup_at(r, row, 7);
+	c->accepted_by = dup_at(r, row, 8);
 	c->window_no = PQgetisnull(r, row, 9) ? 0 : atoi(PQgetvalue(r, row, 9));
-	c->promised_date = cell(r, row, 10);
-	c->commitment_due = cell(r, row, 11);
+	c->promised_date = dup_at(r, row, 10);
+	c->commitment_due = dup_at(r, row, 11);
 	c->visits = PQgetisnull(r, row, 12) ? 0 : atoi(PQgetvalue(r, row, 12));
 	if (!full)
 		return;
@@ -1378,7 +1374,7 @@ static void read_case(const PGresult *r, int row, bool full, struct cd_case *c)
 		parse_fields(c, PQgetvalue(r, row, 14));
 	if (!PQgetisnull(r, row, 15))
 		parse_materials(c, PQgetvalue(r, row, 15));
-	c->proxy_json = cell(r, row, 16);
+	c->proxy_json = dup_at(r, row, 16);
 }
 
 int cd_case_get(struct cd_db *db, const char *case_no, struct cd_case *out, struct cd_error *err)

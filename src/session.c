@@ -4,25 +4,21 @@
 #include <string.h>
 
 #include "db.h"
+#include "dbrow.h"
 #include "i18n.h"
 #include "session.h"
 #include "timezone.h"
 #include "util.h"
 
-static void copy_field(char *dst, size_t n, const PGresult *res, int col)
-{
-	snprintf(dst, n, "%s", PQgetisnull(res, 0, col) ? "" : PQgetvalue(res, 0, col));
-}
-
 /* Fills who from a row of (login, full_name, role, dept_code, dept_name, window_no). */
 static void read_identity(const PGresult *res, struct cd_identity *who)
 {
-	copy_field(who->login, sizeof(who->login), res, 0);
-	copy_field(who->full_name, sizeof(who->full_name), res, 1);
-	copy_field(who->role, sizeof(who->role), res, 2);
-	copy_field(who->dept_code, sizeof(who->dept_code), res, 3);
-	copy_field(who->dept_name, sizeof(who->dept_name), res, 4);
-	who->window_no = PQgetisnull(res, 0, 5) ? 0 : atoi(PQgetvalue(res, 0, 5));
+	text_at(who->login, sizeof(who->login), res, 0, 0);
+	text_at(who->full_name, sizeof(who->full_name), res, 0, 1);
+	text_at(who->role, sizeof(who->role), res, 0, 2);
+	text_at(who->dept_code, sizeof(who->dept_code), res, 0, 3);
+	text_at(who->dept_name, sizeof(who->dept_name), res, 0, 4);
+	who->window_no = int_at(res, 0, 5, 0);
 }
 
 struct cd_session *cd_session_login(const struct cd_config *cfg, const char *login,
@@ -69,7 +65,7 @@ struct cd_session *cd_session_login(const struct cd_config *cfg, const char *log
 	s->cfg = cfg;
 	s->db = db;
 	read_identity(res, &s->who);
-	s->calendar_gap_year = PQgetisnull(res, 0, 6) ? 0 : atoi(PQgetvalue(res, 0, 6));
+	s->calendar_gap_year = int_at(res, 0, 6, 0);
 	PQclear(res);
 	return s;
 }

@@ -8,6 +8,7 @@
 
 #include "crypto.h"
 #include "db.h"
+#include "dbrow.h"
 #include "i18n.h"
 #include "util.h"
 #include "verify.h"
@@ -37,11 +38,6 @@ const char *cd_verify_detail_text(const char *detail)
 		if (!strcmp(detail, server_details[i]))
 			return _(server_details[i]);
 	return detail ? detail : "";
-}
-
-static char *cell(PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? NULL : xstrdup(PQgetvalue(r, row, col));
 }
 
 /* A growing buffer for p_subjects; it holds clear numbers, so every copy
@@ -167,11 +163,11 @@ static void read_results(PGresult *r, struct cd_verify_results *out)
 		struct cd_verify_result *v = &out->v[i];
 		json_t *a;
 
-		v->material = cell(r, i, 0);
-		v->register_name = cell(r, i, 1);
-		v->outcome = cell(r, i, 2);
+		v->material = dup_at(r, i, 0);
+		v->register_name = dup_at(r, i, 1);
+		v->outcome = dup_at(r, i, 2);
 		v->paper_needed = !PQgetisnull(r, i, 4) && PQgetvalue(r, i, 4)[0] == 't';
-		v->detail = cell(r, i, 5);
+		v->detail = dup_at(r, i, 5);
 		a = PQgetisnull(r, i, 3) ? NULL : json_loads(PQgetvalue(r, i, 3), 0, NULL);
 		if (json_is_array(a) && json_array_size(a)) {
 			v->differing = xcalloc(json_array_size(a), sizeof(char *));
@@ -242,7 +238,7 @@ int cd_case_verifications(struct cd_db *db, const char *case_no, struct cd_verif
 	read_results(r, out);
 	*resolved = xcalloc(out->n + 1, sizeof(**resolved));
 	for (size_t i = 0; i < out->n; i++)
-		(*resolved)[i] = cell(r, (int)i, 6);
+		(*resolved)[i] = dup_at(r, (int)i, 6);
 	PQclear(r);
 	return 0;
 }
@@ -313,11 +309,11 @@ static int audit_entries(struct cd_db *db, const char *sql, int nparams, const c
 		struct cd_audit_entry *e = &(*out)[i];
 
 		e->id = atoll(PQgetvalue(r, i, 0));
-		e->at = cell(r, i, 1);
-		e->actor = cell(r, i, 2);
-		e->action = cell(r, i, 3);
-		e->object = cell(r, i, 4);
-		e->detail = cell(r, i, 5);
+		e->at = dup_at(r, i, 1);
+		e->actor = dup_at(r, i, 2);
+		e->action = dup_at(r, i, 3);
+		e->object = dup_at(r, i, 4);
+		e->detail = dup_at(r, i, 5);
 	}
 	*n = (size_t)rows;
 	PQclear(r);
