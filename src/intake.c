@@ -1166,11 +1166,6 @@ static void parse_missing(const char *text, struct cd_submit_result *res)
 	json_decref(a);
 }
 
-static void copy_dup_at(char *dst, size_t n, const PGresult *r, int row, int col)
-{
-	snprintf(dst, n, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
-}
-
 int cd_intake_submit(struct cd_db *db, const struct cd_keys *keys, struct cd_intake *in,
 		     int window, struct cd_submit_result *res, struct cd_error *err)
 {
@@ -1218,11 +1213,11 @@ int cd_intake_submit(struct cd_db *db, const struct cd_keys *keys, struct cd_int
 		cd_error_set(err, CD_ERR_INTERNAL, "Unexpected answer from the database", NULL);
 		return -1;
 	}
-	copy_dup_at(res->outcome, sizeof(res->outcome), r, 0, 0);
-	copy_dup_at(res->case_no, sizeof(res->case_no), r, 0, 1);
-	copy_dup_at(res->notice_no, sizeof(res->notice_no), r, 0, 2);
-	copy_dup_at(res->promised_date, sizeof(res->promised_date), r, 0, 3);
-	copy_dup_at(res->commitment_due, sizeof(res->commitment_due), r, 0, 4);
+	text_at(res->outcome, sizeof(res->outcome), r, 0, 0);
+	text_at(res->case_no, sizeof(res->case_no), r, 0, 1);
+	text_at(res->notice_no, sizeof(res->notice_no), r, 0, 2);
+	text_at(res->promised_date, sizeof(res->promised_date), r, 0, 3);
+	text_at(res->commitment_due, sizeof(res->commitment_due), r, 0, 4);
 	if (!PQgetisnull(r, 0, 5))
 		parse_missing(PQgetvalue(r, 0, 5), res);
 	res->visits = PQgetisnull(r, 0, 6) ? 0 : atoi(PQgetvalue(r, 0, 6));
